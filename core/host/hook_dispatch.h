@@ -1,0 +1,108 @@
+#pragma once
+
+// The C++ side of the hook points. A HookSubscriber is told about events at the
+// points it subscribed to; the plugin host (host/) wraps each loaded C plugin in
+// one. Only the code in this file loops over subscribers, and a point without
+// subscribers costs one branch (HookRegistry::Has).
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "value/attribute_value.h"
+
+namespace dynemu {
+
+enum class HookPoint : uint8_t {
+  kRequestPre = 0,
+  kResponsePost,
+  kWritePre,
+  kWritePost,
+  kIndexPre,
+  kIndexPost,
+  kTxnValidatePre,
+  kTxnValidatePost,
+  kTxnCommitPre,
+  kTxnCommitPost,
+  kCount,
+};
+
+// "request.pre", "response.post", ...
+std::string_view HookPointName(HookPoint point);
+
+// A subscriber's answer to one event.
+struct Verdict {
+  enum class Kind : uint8_t {
+    kContinue,  // go on: next subscriber, then the operation
+    kFail,      // stop the operation and answer `error` (a DynamoDB error)
+    kDelay,     // go on, but hold the response back `delay_ms` more milliseconds
+  };
+  Kind kind = Kind::kContinue;
+  Status error;          // kFail only
+  int64_t delay_ms = 0;  // kDelay only
+
+  static Verdict Continue() { return {}; }
+  static Verdict Fail(Status s) { return {Kind::kFail, std::move(s), 0}; }
+  static Verdict Delay(int64_t ms) { return {Kind::kDelay, Status(), ms}; }
+};
+
+// request.pre: the request before it is decoded. A subscriber may replace the body.
+struct RequestEvent {
+  std::string_view operation;  // "PutItem" (empty when the target is unknown)
+  std::string* body;           // mutable: replacing it replaces the request
+  std::string_view request_id;
+};
+
+// response.post: the response before it is sent. A subscriber may replace it.
+struct ResponseEvent {
+  std::string_view operation;
+  std::string_view request;  // the request body as executed
+  uint16_t* http_status;     // mutable
+  std::string* body;         // mutable
+  std::string_view request_id;
+  bool is_error;
+};
+
+// write.pre / write.post: one item written (put, update or delete).
+struct WriteEvent {
+  std::string_view operation;
+  std::string_view table;
+  const Item* key;                 // the item's primary key
+  const std::optional<Item>* old_image;  // nullopt: the item did not exist
+  std::optional<Item>* new_image;  // nullopt: a delete. Mutable at write.pre only.
+  std::string_view request_id;
+};
+
+class HookSubscriber {
+ public:
+  virtual ~HookSubscriber() = default;
+  virtual Verdict OnRequestPre(RequestEvent& event) { return Verdict::Continue(); }
+  virtual Verdict OnResponsePost(ResponseEvent& event) { return Verdict::Continue(); }
+  virtual Verdict OnWritePre(WriteEvent& event) { return Verdict::Continue(); }
+  virtual Verdict OnWritePost(const WriteEvent& event) { return Verdict::Continue(); }
+};
+
+// The subscribers of each point, in call order. Filled at start-up, before the
+// first request, and read-only afterwards (so no locking). Subscribers are not owned.
+class HookRegistry {
+ public:
+  // Adds `subscriber` at the end of the lists of `points` (a bit per HookPoint).
+  void Add(HookSubscriber* subscriber, uint32_t points);
+  bool Has(HookPoint point) const { return !lists_[static_cast<size_t>(point)].empty(); }
+
+  // Pre hooks run in load order, post hooks in reverse (an onion). Each stops at
+  // the first kFail and returns it; delays add up into the returned kDelay.
+  Verdict RequestPre(RequestEvent& event) const;
+  Verdict ResponsePost(ResponseEvent& event) const;
+  Verdict WritePre(WriteEvent& event) const;
+  Verdict WritePost(const WriteEvent& event) const;
+
+ private:
+  std::array<std::vector<HookSubscriber*>, static_cast<size_t>(HookPoint::kCount)> lists_;
+};
+
+}  // namespace dynemu

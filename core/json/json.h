@@ -1,0 +1,74 @@
+#pragma once
+
+// The one door to RapidJSON. Every file that needs JSON includes this header,
+// never <rapidjson/...> directly, so that the configuration below holds everywhere:
+//
+// - RAPIDJSON_ASSERT throws json::Misuse instead of calling assert(): a failed
+//   assertion means our code read a value as the wrong type, a bug that must not
+//   take the server down (assert() would abort, or vanish under NDEBUG and read
+//   garbage). Pipeline::Run catches it and answers InternalServerError.
+// - std::string support is on.
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace dynemu::json {
+// Thrown only by RAPIDJSON_ASSERT. Never thrown by our own code.
+class Misuse : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+}  // namespace dynemu::json
+
+#ifndef RAPIDJSON_ASSERT
+#define RAPIDJSON_ASSERT(x) \
+  ((x) ? (void)0 : throw ::dynemu::json::Misuse("rapidjson assertion failed: " #x))
+#endif
+#define RAPIDJSON_HAS_STDSTRING 1
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "base/status.h"
+
+namespace dynemu::json {
+
+using Value = rapidjson::Value;
+using Document = rapidjson::Document;
+using StringBuffer = rapidjson::StringBuffer;
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// Requests nested deeper than this are refused before parsing. DynamoDB allows 32
+// levels of nested attribute values, each two JSON levels deep, plus the envelope.
+constexpr int kMaxDepth = 100;
+
+// Parses `text` (a whole request body) into *doc.
+// Returns SerializationException, with no message as DynamoDB sends it, when the
+// text is not one JSON value, is not valid UTF-8, or nests deeper than kMaxDepth.
+// The depth is checked by a linear pre-scan, so no input can exhaust the stack.
+Status Parse(std::string_view text, Document* doc);
+
+// The JSON text of `value`.
+std::string ToString(const Value& value);
+
+// Writes `s` as a JSON string (length-aware: embedded NULs survive).
+inline void WriteString(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+inline void WriteKey(Writer& w, std::string_view s) {
+  w.Key(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+// The string of a JSON string value. REQUIRES: v.IsString().
+inline std::string_view AsStringView(const Value& v) {
+  return std::string_view(v.GetString(), v.GetStringLength());
+}
+
+// Returns the member `name` of object `obj`, or nullptr when absent or when it is
+// JSON null (DynamoDB's deserializer treats an explicit null as absent).
+// REQUIRES: obj.IsObject().
+const Value* FindMember(const Value& obj, std::string_view name);
+
+}  // namespace dynemu::json

@@ -1,0 +1,89 @@
+#pragma once
+
+// The one LevelDB database of the server. Only store.cc includes LevelDB; its
+// Status is converted to ours here. Everything a request writes (base row, index
+// rows, statistics) goes into one Batch and is committed atomically.
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace dynemu {
+
+class Store {
+ public:
+  struct Options {
+    std::string path;               // the database directory; ignored when in_memory
+    bool in_memory = false;         // LevelDB's in-memory Env: nothing touches the disk
+    size_t block_cache_bytes = 8 << 20;
+    size_t write_buffer_bytes = 4 << 20;
+    bool sync_writes = false;       // fsync every commit
+  };
+
+  // A set of writes applied all or nothing by Commit.
+  class Batch {
+   public:
+    Batch();
+    ~Batch();
+    Batch(Batch&&) noexcept;
+    Batch& operator=(Batch&&) noexcept;
+    void Put(std::string_view key, std::string_view value);
+    void Delete(std::string_view key);
+    void Clear();
+    size_t ApproximateSize() const;
+
+   private:
+    friend class Store;
+    struct Rep;
+    std::unique_ptr<Rep> rep_;
+  };
+
+  // A consistent, read-only view of the database as of its creation.
+  class Snapshot;
+
+  // Iterates keys in [start, end) in order (or backwards). Reads a snapshot taken
+  // when it was created (or the given one). Not thread-safe; one per reader.
+  class Iterator {
+   public:
+    virtual ~Iterator() = default;
+    virtual bool Valid() const = 0;
+    virtual void Next() = 0;
+    virtual void Prev() = 0;
+    // Positions at the first key >= target.
+    virtual void Seek(std::string_view target) = 0;
+    virtual void SeekToFirst() = 0;  // first key >= start
+    virtual void SeekToLast() = 0;   // last key < end
+    virtual std::string_view key() const = 0;    // valid until the next move
+    virtual std::string_view value() const = 0;  // valid until the next move
+    virtual Status status() const = 0;
+  };
+
+  // Opens (creating if missing) the database. Errors name the path.
+  static Result<std::unique_ptr<Store>> Open(const Options& options);
+  ~Store();
+
+  // Reads `key`. Returns nullopt when absent. Thread-safe.
+  Result<std::optional<std::string>> Get(std::string_view key,
+                                         const Snapshot* snapshot = nullptr) const;
+
+  // An iterator over [start, end); an empty `end` means "to the end of the keyspace".
+  std::unique_ptr<Iterator> NewIterator(std::string start, std::string end,
+                                        const Snapshot* snapshot = nullptr) const;
+
+  // A snapshot; released when the returned pointer dies. Must not outlive the Store.
+  std::shared_ptr<const Snapshot> GetSnapshot() const;
+
+  // Applies `batch` atomically. Thread-safe.
+  Status Commit(Batch& batch);
+
+ private:
+  struct Rep;
+  explicit Store(std::unique_ptr<Rep> rep);
+  std::unique_ptr<Rep> rep_;
+};
+
+}  // namespace dynemu

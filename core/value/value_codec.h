@@ -1,0 +1,51 @@
+#pragma once
+
+// DynamoDB JSON <-> AttributeValue. Decoding happens once, at the edge; the rest of
+// the core sees only AttributeValue and Item.
+
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "json/json.h"
+#include "value/attribute_value.h"
+
+namespace dynemu {
+
+// Nesting of L and M values beyond this depth is refused
+// ("Nesting Levels have exceeded supported limits").
+constexpr int kMaxValueNestingDepth = 32;
+
+// Decodes one attribute value such as {"S":"x"} or {"M":{"a":{"N":"1"}}}.
+// Any JSON input is safe. Errors are DynamoDB's ValidationExceptions, e.g.:
+//   "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"
+//   "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"
+//   "One or more parameter values were invalid: An string set  may not be empty"
+//   "One or more parameter values were invalid: An number set  may not be empty"
+//   "One or more parameter values were invalid: Binary sets should not be empty"
+//   "One or more parameter values were invalid: Input collection [a, a] contains duplicates."
+//   "Input collection contains duplicates" (NS)
+//   "One or more parameter values were invalid: Null attribute value types must have the value of true"
+//   the Number::Parse messages; "Nesting Levels have exceeded supported limits".
+// JSON of the wrong kind (a number where a string belongs, bad base64, ...) is a
+// SerializationException with DynamoDB's text (normally caught earlier by the
+// shape check, repeated here so the codec stands on its own).
+Result<AttributeValue> DecodeAttributeValue(const json::Value& v);
+
+// Decodes an object of attribute name -> attribute value (Item, Key, ...).
+Result<Item> DecodeItem(const json::Value& v);
+
+// Writes DynamoDB JSON. Numbers normalized, binaries base64-encoded.
+void EncodeAttributeValue(const AttributeValue& v, json::Writer& w);
+void EncodeItem(const Item& item, json::Writer& w);
+
+// Convenience for tests and logs: the DynamoDB JSON text.
+std::string ToJson(const AttributeValue& v);
+std::string ToJson(const Item& item);
+
+// Base64 (standard alphabet, with padding), as DynamoDB's B, BS and blobs use it.
+std::string Base64Encode(std::string_view bytes);
+// Returns false when `text` is not canonical base64.
+bool Base64Decode(std::string_view text, std::string* out);
+
+}  // namespace dynemu

@@ -1,0 +1,53 @@
+# The arrows of DESIGN.md, enforced: run as `cmake -DROOT=<source dir> -P check_layering.cmake`.
+#   - core/ includes neither Beast, Asio nor server code;
+#   - only core/storage/ includes LevelDB;
+#   - plugins include only dynemu/hooks.h, their own headers and standard headers.
+set(failures "")
+
+file(GLOB_RECURSE core_files ${ROOT}/core/*.h ${ROOT}/core/*.cc ${ROOT}/core/*.inc)
+foreach(f ${core_files})
+  file(STRINGS ${f} lines REGEX "^[ \t]*#[ \t]*include")
+  foreach(line ${lines})
+    if(line MATCHES "[<\"](boost/beast|boost/asio|server/)")
+      list(APPEND failures "${f}: core must not include Beast, Asio or server code: ${line}")
+    endif()
+  endforeach()
+endforeach()
+
+file(GLOB_RECURSE all_files ${ROOT}/core/*.h ${ROOT}/core/*.cc ${ROOT}/server/*.h ${ROOT}/server/*.cc
+     ${ROOT}/plugins/*.h ${ROOT}/plugins/*.c ${ROOT}/plugins/*.cc ${ROOT}/tools/*.h ${ROOT}/tools/*.cc)
+foreach(f ${all_files})
+  if(f MATCHES "^${ROOT}/core/storage/")
+    continue()
+  endif()
+  file(STRINGS ${f} lines REGEX "^[ \t]*#[ \t]*include")
+  foreach(line ${lines})
+    if(line MATCHES "[<\"]leveldb/")
+      list(APPEND failures "${f}: only core/storage/ may include LevelDB: ${line}")
+    endif()
+  endforeach()
+endforeach()
+
+file(GLOB_RECURSE plugin_files ${ROOT}/plugins/*.h ${ROOT}/plugins/*.c ${ROOT}/plugins/*.cc)
+foreach(f ${plugin_files})
+  file(STRINGS ${f} lines REGEX "^[ \t]*#[ \t]*include")
+  foreach(line ${lines})
+    if(line MATCHES "#[ \t]*include[ \t]*\"([^\"]+)\"")
+      set(inc ${CMAKE_MATCH_1})
+      if(NOT inc STREQUAL "dynemu/hooks.h" AND NOT inc MATCHES "^[a-z0-9_]+\\.h$")
+        list(APPEND failures "${f}: a plugin includes only dynemu/hooks.h and its own headers: ${line}")
+      endif()
+    elseif(line MATCHES "#[ \t]*include[ \t]*<([^>]+)>")
+      set(inc ${CMAKE_MATCH_1})
+      if(inc MATCHES "/" AND NOT inc MATCHES "^(sys|dynemu)/")
+        list(APPEND failures "${f}: a plugin includes only standard headers and dynemu/hooks.h: ${line}")
+      endif()
+    endif()
+  endforeach()
+endforeach()
+
+if(failures)
+  list(JOIN failures "\n" text)
+  message(FATAL_ERROR "layering violations:\n${text}")
+endif()
+message(STATUS "layering: ok")
