@@ -91,6 +91,7 @@ class Engine {
   struct WriteResult {
     std::optional<Item> old_image;
     std::optional<Item> new_image;
+    int64_t delay_ms = 0;  // what write hooks asked to hold the response back
   };
 
   // The single write path: locks the item, reads it, calls `mutate`, fires

@@ -19,6 +19,7 @@ struct OpContext {
   Engine& engine;
   std::string_view operation;   // "PutItem"
   std::string_view request_id;
+  int64_t delay_ms = 0;         // hook delays met while executing, applied by the pipeline
 };
 
 using OpHandler = Status (*)(OpContext& ctx, const json::Value& request, json::Writer& out);

@@ -11,7 +11,7 @@ namespace dynemu {
 constexpr size_t kMaxItemBytes = 400 * 1024;
 
 // The size DynamoDB bills and limits for a value, as documented:
-// S: UTF-8 bytes; B: raw bytes; N: 1 + ceil(significant digits / 2);
+// S: UTF-8 bytes; B: raw bytes; N: Number::ByteSize() (about 1 + ceil(digits / 2));
 // BOOL and NULL: 1; sets: sum of members; L and M: 3 + the size of each element
 // (+1 byte per element overhead), with map keys counted like attribute names.
 size_t AttributeValueSize(const AttributeValue& v);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,12 @@ class Number {
   // Builds from an integer (always valid).
   static Number FromInt64(int64_t v);
 
+  // Rebuilds a Number from its fields (as storage codecs keep them). Returns nullopt
+  // unless the fields satisfy the invariants above: digits '0'..'9' without leading or
+  // trailing zeros, at most 38 of them, the magnitude within range, and zero held as
+  // (false, "", 0).
+  static std::optional<Number> FromParts(bool negative, std::string digits, int32_t exponent);
+
   // The normalized text DynamoDB returns: "42", "-0.5", "150", "1E+30" never; plain
   // notation always (DynamoDB answers 1.5E2 as "150" and 1E-5 as "0.00001").
   std::string ToString() const;
@@ -50,7 +57,9 @@ class Number {
   const std::string& digits() const { return digits_; }  // '0'..'9'
   int32_t exponent() const { return exponent_; }
 
-  // Bytes this number costs in DynamoDB's item size: 1 + ceil(significant digits / 2).
+  // Bytes this number costs in DynamoDB's item size. About 1 + ceil(significant
+  // digits / 2), exactly: 1 for zero, else 1 + the number of base-100 digits of the
+  // value aligned on the decimal point + 1 more when negative (see number.cc).
   size_t ByteSize() const;
 
  private:

@@ -12,8 +12,9 @@
 
 namespace dynemu {
 
-// Nesting of L and M values beyond this depth is refused
-// ("Nesting Levels have exceeded supported limits").
+// Nesting of L and M values beyond this depth is refused ("Nesting Levels have
+// exceeded supported limits: ..."): the attribute itself is level 1, so 31 nested
+// maps or lists around a scalar are accepted and 32 are not.
 constexpr int kMaxValueNestingDepth = 32;
 
 // Decodes one attribute value such as {"S":"x"} or {"M":{"a":{"N":"1"}}}.
@@ -26,7 +27,9 @@ constexpr int kMaxValueNestingDepth = 32;
 //   "One or more parameter values were invalid: Input collection [a, a] contains duplicates."
 //   "Input collection contains duplicates" (NS)
 //   "One or more parameter values were invalid: Null attribute value types must have the value of true"
-//   the Number::Parse messages; "Nesting Levels have exceeded supported limits".
+//   the Number::Parse messages;
+//   "Nesting Levels have exceeded supported limits: Attributes in the item have nested
+//    levels beyond supported limit" (a value at level 33, the attribute being level 1).
 // JSON of the wrong kind (a number where a string belongs, bad base64, ...) is a
 // SerializationException with DynamoDB's text (normally caught earlier by the
 // shape check, repeated here so the codec stands on its own).

@@ -1,0 +1,309 @@
+#include "storage/item_codec.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace dynemu::item_codec {
+namespace {
+
+// Layout, version 1:
+//
+//   item   := 0x01 varint(count) { name value }*count
+//   name   := varint(length) bytes
+//   value  := type:1 payload            type is the ValueType enumerator
+//     S, B   varint(length) bytes
+//     N      number
+//     BOOL   0x00 | 0x01
+//     NULL   (nothing)
+//     SS, BS varint(count) { varint(length) bytes }*count
+//     NS     varint(count) number*count
+//     L      varint(count) value*count
+//     M      varint(count) { name value }*count
+//   number := varint(digit_count << 1 | negative)
+//             [ zigzag-varint(exponent)  ceil(digit_count / 2) bytes ]   when digit_count > 0
+//
+// Digits are packed two per byte, high nibble first, with a zero low nibble after an
+// odd last digit: a 38-digit number takes 22 bytes instead of 40 as text. varints are
+// LEB128 (7 bits per byte, low first). Sets and maps are written in the order the
+// AttributeValue holds them (sorted), so equal items encode to equal bytes.
+constexpr uint8_t kVersion1 = 0x01;
+
+// Items we store are at most 32 levels deep (the value codec refuses more); the decoder
+// accepts a little more but must bound its recursion whatever the bytes say.
+constexpr int kMaxDecodeDepth = 64;
+
+void PutVarint(uint64_t v, std::string* dst) {
+  while (v >= 0x80) {
+    dst->push_back(static_cast<char>((v & 0x7F) | 0x80));
+    v >>= 7;
+  }
+  dst->push_back(static_cast<char>(v));
+}
+
+void PutBytes(std::string_view bytes, std::string* dst) {
+  PutVarint(bytes.size(), dst);
+  dst->append(bytes);
+}
+
+void PutNumber(const Number& n, std::string* dst) {
+  const std::string& digits = n.digits();
+  PutVarint((static_cast<uint64_t>(digits.size()) << 1) | (n.negative() ? 1 : 0), dst);
+  if (digits.empty()) return;
+  int64_t e = n.exponent();
+  PutVarint(static_cast<uint64_t>((e << 1) ^ (e >> 63)), dst);  // zigzag
+  for (size_t i = 0; i < digits.size(); i += 2) {
+    uint8_t high = static_cast<uint8_t>(digits[i] - '0');
+    uint8_t low = i + 1 < digits.size() ? static_cast<uint8_t>(digits[i + 1] - '0') : 0;
+    dst->push_back(static_cast<char>((high << 4) | low));
+  }
+}
+
+void PutValue(const AttributeValue& v, std::string* dst);
+
+void PutMap(const Map& map, std::string* dst) {
+  PutVarint(map.size(), dst);
+  for (const auto& [name, value] : map) {
+    PutBytes(name, dst);
+    PutValue(value, dst);
+  }
+}
+
+void PutValue(const AttributeValue& v, std::string* dst) {
+  dst->push_back(static_cast<char>(v.type()));
+  switch (v.type()) {
+    case ValueType::kS:
+      PutBytes(v.s(), dst);
+      break;
+    case ValueType::kB:
+      PutBytes(v.b(), dst);
+      break;
+    case ValueType::kN:
+      PutNumber(v.n(), dst);
+      break;
+    case ValueType::kBool:
+      dst->push_back(v.boolean() ? 1 : 0);
+      break;
+    case ValueType::kNull:
+      break;
+    case ValueType::kSS:
+      PutVarint(v.ss().size(), dst);
+      for (const std::string& s : v.ss()) PutBytes(s, dst);
+      break;
+    case ValueType::kNS:
+      PutVarint(v.ns().size(), dst);
+      for (const Number& n : v.ns()) PutNumber(n, dst);
+      break;
+    case ValueType::kBS:
+      PutVarint(v.bs().size(), dst);
+      for (const std::string& b : v.bs()) PutBytes(b, dst);
+      break;
+    case ValueType::kL:
+      PutVarint(v.l().size(), dst);
+      for (const AttributeValue& element : v.l()) PutValue(element, dst);
+      break;
+    case ValueType::kM:
+      PutMap(v.m(), dst);
+      break;
+  }
+}
+
+Status Corrupt(std::string_view what) {
+  return InternalError("Internal server error (corrupt stored item: " + std::string(what) + ")");
+}
+
+// Reads the layout above. Every read checks the bytes left first, so no input can
+// make it read out of bounds; counts are checked against the bytes left before any
+// memory is reserved, so no input can make it allocate more than its own size.
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+
+  bool done() const { return pos_ == in_.size(); }
+  size_t left() const { return in_.size() - pos_; }
+
+  std::optional<uint8_t> Byte() {
+    if (pos_ >= in_.size()) return std::nullopt;
+    return static_cast<uint8_t>(in_[pos_++]);
+  }
+
+  std::optional<uint64_t> Varint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      std::optional<uint8_t> b = Byte();
+      if (!b) return std::nullopt;
+      // The tenth byte may only carry the top bit of a 64-bit value.
+      if (shift == 63 && *b > 1) return std::nullopt;
+      v |= static_cast<uint64_t>(*b & 0x7F) << shift;
+      if ((*b & 0x80) == 0) return v;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<std::string_view> Bytes() {
+    std::optional<uint64_t> n = Varint();
+    if (!n || *n > left()) return std::nullopt;
+    std::string_view out = in_.substr(pos_, static_cast<size_t>(*n));
+    pos_ += static_cast<size_t>(*n);
+    return out;
+  }
+
+  // A count of elements that each take at least `min_bytes` bytes.
+  std::optional<size_t> Count(size_t min_bytes) {
+    std::optional<uint64_t> n = Varint();
+    if (!n || *n > left() / min_bytes) return std::nullopt;
+    return static_cast<size_t>(*n);
+  }
+
+  Result<Number> ReadNumber() {
+    std::optional<uint64_t> header = Varint();
+    if (!header) return Corrupt("truncated number");
+    bool negative = (*header & 1) != 0;
+    uint64_t digit_count = *header >> 1;
+    if (digit_count == 0) {
+      if (negative) return Corrupt("negative zero");
+      return Number();
+    }
+    if (digit_count > 38) return Corrupt("number too long");
+    std::optional<uint64_t> zigzag = Varint();
+    if (!zigzag) return Corrupt("truncated number");
+    int64_t exponent = static_cast<int64_t>(*zigzag >> 1) ^ -static_cast<int64_t>(*zigzag & 1);
+    if (exponent < INT32_MIN || exponent > INT32_MAX) return Corrupt("bad exponent");
+    size_t packed = static_cast<size_t>((digit_count + 1) / 2);
+    if (packed > left()) return Corrupt("truncated number");
+    std::string digits;
+    digits.reserve(static_cast<size_t>(digit_count));
+    for (size_t i = 0; i < packed; i++) {
+      uint8_t b = static_cast<uint8_t>(in_[pos_++]);
+      uint8_t high = b >> 4, low = b & 0x0F;
+      if (high > 9 || low > 9) return Corrupt("bad digit");
+      digits.push_back(static_cast<char>('0' + high));
+      if (digits.size() < digit_count) {
+        digits.push_back(static_cast<char>('0' + low));
+      } else if (low != 0) {
+        return Corrupt("bad digit padding");
+      }
+    }
+    std::optional<Number> n =
+        Number::FromParts(negative, std::move(digits), static_cast<int32_t>(exponent));
+    if (!n) return Corrupt("number out of range");
+    return std::move(*n);
+  }
+
+  Result<std::vector<std::string>> ReadByteMembers() {
+    std::optional<size_t> count = Count(1);
+    if (!count) return Corrupt("bad set size");
+    std::vector<std::string> members;
+    members.reserve(*count);
+    for (size_t i = 0; i < *count; i++) {
+      std::optional<std::string_view> bytes = Bytes();
+      if (!bytes) return Corrupt("truncated set member");
+      members.emplace_back(*bytes);
+    }
+    return members;
+  }
+
+  Result<Map> ReadMap(int depth) {
+    // An entry takes at least two bytes: an empty name and a NULL value's type.
+    std::optional<size_t> count = Count(2);
+    if (!count) return Corrupt("bad map size");
+    Map map;
+    for (size_t i = 0; i < *count; i++) {
+      std::optional<std::string_view> name = Bytes();
+      if (!name) return Corrupt("truncated name");
+      DYN_ASSIGN_OR_RETURN(AttributeValue value, ReadValue(depth));
+      if (!map.emplace(std::string(*name), std::move(value)).second) {
+        return Corrupt("repeated name");
+      }
+    }
+    return map;
+  }
+
+  Result<AttributeValue> ReadValue(int depth) {
+    if (depth > kMaxDecodeDepth) return Corrupt("nested too deep");
+    std::optional<uint8_t> type = Byte();
+    if (!type) return Corrupt("truncated value");
+    switch (static_cast<ValueType>(*type)) {
+      case ValueType::kS:
+      case ValueType::kB: {
+        std::optional<std::string_view> bytes = Bytes();
+        if (!bytes) return Corrupt("truncated string");
+        return static_cast<ValueType>(*type) == ValueType::kS
+                   ? AttributeValue::S(std::string(*bytes))
+                   : AttributeValue::B(std::string(*bytes));
+      }
+      case ValueType::kN: {
+        DYN_ASSIGN_OR_RETURN(Number n, ReadNumber());
+        return AttributeValue::N(std::move(n));
+      }
+      case ValueType::kBool: {
+        std::optional<uint8_t> b = Byte();
+        if (!b || *b > 1) return Corrupt("bad boolean");
+        return AttributeValue::Bool(*b == 1);
+      }
+      case ValueType::kNull:
+        return AttributeValue::Null();
+      case ValueType::kSS:
+      case ValueType::kBS: {
+        DYN_ASSIGN_OR_RETURN(std::vector<std::string> members, ReadByteMembers());
+        if (members.empty()) return Corrupt("empty set");
+        return static_cast<ValueType>(*type) == ValueType::kSS
+                   ? AttributeValue::SS(std::move(members))
+                   : AttributeValue::BS(std::move(members));
+      }
+      case ValueType::kNS: {
+        std::optional<size_t> count = Count(1);
+        if (!count || *count == 0) return Corrupt("bad set size");
+        std::vector<Number> members;
+        members.reserve(*count);
+        for (size_t i = 0; i < *count; i++) {
+          DYN_ASSIGN_OR_RETURN(Number n, ReadNumber());
+          members.push_back(std::move(n));
+        }
+        return AttributeValue::NS(std::move(members));
+      }
+      case ValueType::kL: {
+        std::optional<size_t> count = Count(1);
+        if (!count) return Corrupt("bad list size");
+        List list;
+        list.reserve(*count);
+        for (size_t i = 0; i < *count; i++) {
+          Result<AttributeValue> element = ReadValue(depth + 1);
+          if (!element.ok()) return std::move(element).take_status();
+          list.push_back(std::move(element).value());
+        }
+        return AttributeValue::L(std::move(list));
+      }
+      case ValueType::kM: {
+        DYN_ASSIGN_OR_RETURN(Map map, ReadMap(depth + 1));
+        return AttributeValue::M(std::move(map));
+      }
+    }
+    return Corrupt("unknown type");
+  }
+
+ private:
+  std::string_view in_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+void Encode(const Item& item, std::string* dst) {
+  dst->push_back(static_cast<char>(kVersion1));
+  PutMap(item, dst);
+}
+
+Result<Item> Decode(std::string_view bytes) {
+  Reader reader(bytes);
+  std::optional<uint8_t> version = reader.Byte();
+  if (!version) return Corrupt("empty");
+  if (*version != kVersion1) return Corrupt("unknown version " + std::to_string(*version));
+  DYN_ASSIGN_OR_RETURN(Item item, reader.ReadMap(1));
+  if (!reader.done()) return Corrupt("trailing bytes");
+  return item;
+}
+
+}  // namespace dynemu::item_codec

@@ -1,0 +1,169 @@
+#include "storage/store.h"
+
+#include <leveldb/cache.h>
+#include <leveldb/db.h>
+#include <leveldb/env.h>
+#include <leveldb/filter_policy.h>
+#include <leveldb/helpers/memenv.h>
+#include <leveldb/write_batch.h>
+
+#include "base/log.h"
+
+namespace dynemu {
+namespace {
+
+leveldb::Slice ToSlice(std::string_view s) { return leveldb::Slice(s.data(), s.size()); }
+std::string_view ToView(const leveldb::Slice& s) { return std::string_view(s.data(), s.size()); }
+
+// LevelDB errors are storage faults, never the client's doing.
+Status FromLevelDB(const leveldb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::OK();
+  return InternalError(std::string(what) + ": " + s.ToString());
+}
+
+}  // namespace
+
+struct Store::Batch::Rep {
+  leveldb::WriteBatch batch;
+};
+
+Store::Batch::Batch() : rep_(std::make_unique<Rep>()) {}
+Store::Batch::~Batch() = default;
+Store::Batch::Batch(Batch&&) noexcept = default;
+Store::Batch& Store::Batch::operator=(Batch&&) noexcept = default;
+void Store::Batch::Put(std::string_view key, std::string_view value) {
+  rep_->batch.Put(ToSlice(key), ToSlice(value));
+}
+void Store::Batch::Delete(std::string_view key) { rep_->batch.Delete(ToSlice(key)); }
+void Store::Batch::Clear() { rep_->batch.Clear(); }
+size_t Store::Batch::ApproximateSize() const { return rep_->batch.ApproximateSize(); }
+
+class Store::Snapshot {
+ public:
+  Snapshot(leveldb::DB* db, const leveldb::Snapshot* snapshot) : db_(db), snapshot_(snapshot) {}
+  ~Snapshot() { db_->ReleaseSnapshot(snapshot_); }
+  const leveldb::Snapshot* get() const { return snapshot_; }
+
+ private:
+  leveldb::DB* db_;
+  const leveldb::Snapshot* snapshot_;
+};
+
+struct Store::Rep {
+  // Destroyed in reverse order: the database first, then what it uses.
+  std::unique_ptr<leveldb::Env> mem_env;
+  std::unique_ptr<leveldb::Cache> block_cache;
+  std::unique_ptr<const leveldb::FilterPolicy> filter_policy;
+  std::unique_ptr<leveldb::DB> db;
+  leveldb::WriteOptions write_options;
+};
+
+namespace {
+
+// Iterates [start, end) over a LevelDB iterator.
+class RangeIterator final : public Store::Iterator {
+ public:
+  RangeIterator(leveldb::Iterator* it, std::string start, std::string end)
+      : it_(it), start_(std::move(start)), end_(std::move(end)) {}
+
+  bool Valid() const override {
+    if (!it_->Valid()) return false;
+    std::string_view k = ToView(it_->key());
+    if (k < std::string_view(start_)) return false;
+    return end_.empty() || k < std::string_view(end_);
+  }
+  void Next() override { it_->Next(); }
+  void Prev() override { it_->Prev(); }
+  void Seek(std::string_view target) override {
+    it_->Seek(ToSlice(target < std::string_view(start_) ? std::string_view(start_) : target));
+  }
+  void SeekToFirst() override { it_->Seek(ToSlice(start_)); }
+  void SeekToLast() override {
+    if (end_.empty()) {
+      it_->SeekToLast();
+    } else {
+      it_->Seek(ToSlice(end_));
+      if (it_->Valid()) {
+        it_->Prev();
+      } else {
+        it_->SeekToLast();
+      }
+    }
+  }
+  std::string_view key() const override { return ToView(it_->key()); }
+  std::string_view value() const override { return ToView(it_->value()); }
+  Status status() const override { return FromLevelDB(it_->status(), "iterator"); }
+
+ private:
+  std::unique_ptr<leveldb::Iterator> it_;
+  std::string start_;
+  std::string end_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::Open(const Options& options) {
+  auto rep = std::make_unique<Rep>();
+  leveldb::Options opts;
+  opts.create_if_missing = true;
+  opts.write_buffer_size = options.write_buffer_bytes;
+  rep->block_cache.reset(leveldb::NewLRUCache(options.block_cache_bytes));
+  opts.block_cache = rep->block_cache.get();
+  // A Bloom filter spares GetItem of an absent key most table-file reads.
+  rep->filter_policy.reset(leveldb::NewBloomFilterPolicy(10));
+  opts.filter_policy = rep->filter_policy.get();
+  std::string path = options.path;
+  if (options.in_memory) {
+    rep->mem_env.reset(leveldb::NewMemEnv(leveldb::Env::Default()));
+    opts.env = rep->mem_env.get();
+    if (path.empty()) path = "/dynemu-in-memory";
+  }
+  leveldb::DB* db = nullptr;
+  leveldb::Status s = leveldb::DB::Open(opts, path, &db);
+  if (!s.ok()) {
+    return InternalError("cannot open the database at " + path + ": " + s.ToString());
+  }
+  rep->db.reset(db);
+  rep->write_options.sync = options.sync_writes;
+  log::Get("storage")->info("opened {} database {}", options.in_memory ? "in-memory" : "on-disk",
+                            options.in_memory ? "" : path);
+  return std::unique_ptr<Store>(new Store(std::move(rep)));
+}
+
+Store::Store(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+
+Store::~Store() {
+  // Closing the DB flushes nothing extra (the log is already durable up to the
+  // OS), but it waits for background compaction, so a clean stop leaves no
+  // half-written table file behind.
+  rep_->db.reset();
+}
+
+Result<std::optional<std::string>> Store::Get(std::string_view key,
+                                              const Snapshot* snapshot) const {
+  leveldb::ReadOptions ro;
+  if (snapshot) ro.snapshot = snapshot->get();
+  std::string value;
+  leveldb::Status s = rep_->db->Get(ro, ToSlice(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromLevelDB(s, "get");
+  return std::optional<std::string>(std::move(value));
+}
+
+std::unique_ptr<Store::Iterator> Store::NewIterator(std::string start, std::string end,
+                                                    const Snapshot* snapshot) const {
+  leveldb::ReadOptions ro;
+  if (snapshot) ro.snapshot = snapshot->get();
+  return std::make_unique<RangeIterator>(rep_->db->NewIterator(ro), std::move(start),
+                                         std::move(end));
+}
+
+std::shared_ptr<const Store::Snapshot> Store::GetSnapshot() const {
+  return std::make_shared<const Snapshot>(rep_->db.get(), rep_->db->GetSnapshot());
+}
+
+Status Store::Commit(Batch& batch) {
+  return FromLevelDB(rep_->db->Write(rep_->write_options, &batch.rep_->batch), "commit");
+}
+
+}  // namespace dynemu

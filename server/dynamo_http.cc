@@ -1,0 +1,207 @@
+#include "server/dynamo_http.h"
+
+#include <chrono>
+#include <ctime>
+#include <memory>
+#include <string_view>
+#include <utility>
+
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include "base/log.h"
+#include "server/crc32.h"
+
+namespace dynemu::server {
+namespace {
+
+namespace http = boost::beast::http;
+
+// What DynamoDB answers to GET on any path; the trailing space is part of it.
+constexpr std::string_view kHealthBody = "healthy: dynamodb.us-east-1.amazonaws.com ";
+// What DynamoDB answers to a method other than POST, or to a body that is not JSON.
+constexpr std::string_view kUnknownOperationBody = "<UnknownOperationException/>\n";
+
+constexpr std::string_view kAmzJson = "application/x-amz-json-1.0";
+constexpr std::string_view kJson = "application/json";
+
+// Browsers may cache a preflight answer for two days, as DynamoDB allows.
+constexpr std::string_view kPreflightMaxAge = "172800";
+
+using Clock = std::chrono::steady_clock;
+
+// Beast 1.74 has its own string_view (boost::string_view).
+std::string_view Std(boost::beast::string_view s) { return {s.data(), s.size()}; }
+boost::beast::string_view Beast(std::string_view s) { return {s.data(), s.size()}; }
+
+const std::shared_ptr<spdlog::logger>& Logger() {
+  static const std::shared_ptr<spdlog::logger> logger = log::Get("http");
+  return logger;
+}
+
+std::string_view Trim(std::string_view s) {
+  constexpr std::string_view kSpace = " \t\r\n\v\f";
+  const size_t begin = s.find_first_not_of(kSpace);
+  if (begin == std::string_view::npos) return {};
+  const size_t end = s.find_last_not_of(kSpace);
+  return s.substr(begin, end - begin + 1);
+}
+
+// The media type of a Content-Type header: its value up to the first ';', with
+// the surrounding spaces removed. Compared case-sensitively, as DynamoDB does.
+std::string_view MediaType(std::string_view content_type) {
+  return Trim(content_type.substr(0, content_type.find(';')));
+}
+
+// An RFC 7231 date for the Date header, as every AWS response carries one
+// (SDKs read it to correct clock skew).
+std::string HttpDate() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[64];
+  const size_t n = std::strftime(text, sizeof(text), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return std::string(text, n);
+}
+
+// A response with the headers every answer after the request was accepted gets:
+// its request id, the date, and the CORS origin when the request named one.
+HttpResponse NewResponse(http::status status, const HttpRequest& request,
+                         const std::string& request_id) {
+  HttpResponse res{status, request.version()};
+  res.set("x-amzn-RequestId", request_id);
+  if (request.find(http::field::origin) != request.end()) {
+    res.set(http::field::access_control_allow_origin, "*");
+  }
+  res.set(http::field::date, HttpDate());
+  res.keep_alive(request.keep_alive());
+  return res;
+}
+
+// Sets the body with its x-amz-crc32 and Content-Length. A HEAD request gets the
+// headers of the body without the body itself.
+void SetBody(HttpResponse& res, const HttpRequest& request, std::string body) {
+  res.set("x-amz-crc32", std::to_string(Crc32(body)));
+  res.content_length(body.size());
+  if (request.method() != http::verb::head) res.body() = std::move(body);
+}
+
+HttpResponse Preflight(const HttpRequest& request, const std::string& request_id) {
+  HttpResponse res = NewResponse(http::status::ok, request, request_id);
+  // The browser asks which headers and method it may use; DynamoDB echoes them.
+  if (auto it = request.find(http::field::access_control_request_headers); it != request.end()) {
+    res.set(http::field::access_control_allow_headers, it->value());
+  }
+  if (auto it = request.find(http::field::access_control_request_method); it != request.end()) {
+    res.set(http::field::access_control_allow_methods, it->value());
+  }
+  res.set(http::field::access_control_max_age, Beast(kPreflightMaxAge));
+  res.content_length(0);
+  return res;
+}
+
+void LogRequest(const HttpRequest& request, std::string_view name, unsigned status,
+                size_t bytes_in, size_t bytes_out, Clock::time_point start,
+                const std::string& client) {
+  const auto& logger = Logger();
+  if (!logger->should_log(spdlog::level::debug)) return;
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
+  logger->debug("{} {} {} in={} out={} {}us {}", Std(request.method_string()),
+                name, status, bytes_in, bytes_out, micros, client);
+}
+
+}  // namespace
+
+DynamoHttp::DynamoHttp(Options options) : options_(std::move(options)) {}
+
+void DynamoHttp::Handle(HttpRequest request, std::string client, Send send) const {
+  const Clock::time_point start = Clock::now();
+  const size_t bytes_in = request.body().size();
+  const std::string target_path(request.target());
+
+  // The checks and their order are DynamoDB's (as dynalite mirrors them): CORS
+  // preflight, then the health check, then method and content type. Only then is
+  // the body looked at, by the core.
+  if (request.find(http::field::origin) != request.end() &&
+      request.method() == http::verb::options) {
+    HttpResponse res = Preflight(request, options_.new_request_id());
+    LogRequest(request, target_path, res.result_int(), bytes_in, 0, start, client);
+    send(std::move(res));
+    return;
+  }
+
+  if (request.method() == http::verb::get) {
+    HttpResponse res = NewResponse(http::status::ok, request, options_.new_request_id());
+    SetBody(res, request, std::string(kHealthBody));
+    LogRequest(request, target_path, res.result_int(), bytes_in, kHealthBody.size(), start,
+               client);
+    send(std::move(res));
+    return;
+  }
+
+  const std::string_view media_type = MediaType(Std(request[http::field::content_type]));
+  const bool json_media = media_type == kJson || media_type == kAmzJson;
+  // An empty body with any content type goes on to the core, which answers it
+  // with a SerializationException (after the target and auth checks).
+  if (request.method() != http::verb::post || (!request.body().empty() && !json_media)) {
+    HttpResponse res = NewResponse(http::status::not_found, request, options_.new_request_id());
+    SetBody(res, request, std::string(kUnknownOperationBody));
+    LogRequest(request, target_path, res.result_int(), bytes_in, kUnknownOperationBody.size(),
+               start, client);
+    send(std::move(res));
+    return;
+  }
+
+  // Answers come back as application/x-amz-json-1.0 only when asked that way;
+  // anything else (application/json, or no type at all) gets application/json.
+  const std::string_view response_type = media_type == kAmzJson ? kAmzJson : kJson;
+
+  Operation op;
+  op.target = std::string(request["X-Amz-Target"]);
+  op.authorization = std::string(request[http::field::authorization]);
+  // An empty header counts as absent, as in DynamoDB.
+  op.has_date = !request["X-Amz-Date"].empty() || !request[http::field::date].empty();
+  op.client = client;
+  op.body = std::move(request.body());
+  request.body().clear();
+
+  // The request (headers only now) travels with the callback: the response needs
+  // its version, keep-alive and origin, and the log line its method.
+  auto req = std::make_shared<HttpRequest>(std::move(request));
+  auto new_request_id = options_.new_request_id;
+  options_.handler(
+      std::move(op), [req, response_type, client = std::move(client), start, bytes_in,
+                      new_request_id, send = std::move(send)](Response response) {
+        const std::string request_id =
+            response.request_id.empty() ? new_request_id() : response.request_id;
+        HttpResponse res =
+            NewResponse(static_cast<http::status>(response.http_status), *req, request_id);
+        res.set(http::field::content_type, Beast(response_type));
+        const size_t bytes_out = response.body.size();
+        SetBody(res, *req, std::move(response.body));
+        const std::string_view name =
+            !response.operation.empty() ? std::string_view(response.operation)
+            : !(*req)["X-Amz-Target"].empty() ? Std((*req)["X-Amz-Target"])
+                                              : std::string_view("-");
+        LogRequest(*req, name, res.result_int(), bytes_in, bytes_out, start, client);
+        send(std::move(res));
+      });
+}
+
+HttpResponse DynamoHttp::PayloadTooLarge(unsigned version) {
+  HttpResponse res{http::status::payload_too_large, version};
+  res.content_length(0);
+  res.keep_alive(false);
+  return res;
+}
+
+HttpResponse DynamoHttp::BadRequest(unsigned version) {
+  HttpResponse res{http::status::bad_request, version};
+  res.content_length(0);
+  res.keep_alive(false);
+  return res;
+}
+
+}  // namespace dynemu::server

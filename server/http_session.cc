@@ -1,0 +1,377 @@
+#include "server/http_session.h"
+
+#include <algorithm>
+#include <string_view>
+#include <utility>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "base/log.h"
+
+namespace dynemu::server {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = net::ip::tcp;
+
+// Headers are small in DynamoDB requests (a SigV4 Authorization is ~300 bytes);
+// this only bounds what a broken client can make us buffer.
+constexpr uint32_t kHeaderLimit = 64 * 1024;
+// The first read of a request only waits for its first bytes.
+constexpr size_t kFirstReadBytes = 4096;
+constexpr size_t kDrainChunkBytes = 64 * 1024;
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+const std::shared_ptr<spdlog::logger>& Logger() {
+  static const std::shared_ptr<spdlog::logger> logger = log::Get("http");
+  return logger;
+}
+
+std::string PeerName(const tcp::socket& socket) {
+  beast::error_code ec;
+  const tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) return "unknown";
+  const net::ip::address address = peer.address();
+  std::string host = address.to_string();
+  if (address.is_v6()) host = "[" + host + "]";
+  return host + ":" + std::to_string(peer.port());
+}
+
+bool IsHttpParseError(const beast::error_code& ec) {
+  return &ec.category() == &http::make_error_code(http::error::bad_method).category();
+}
+
+}  // namespace
+
+// ---- SessionSet
+
+bool SessionSet::Add(const std::shared_ptr<HttpSession>& session) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (shutting_down_) return false;
+  sessions_[session.get()] = session;
+  return true;
+}
+
+void SessionSet::Remove(const HttpSession* session) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sessions_.erase(session);
+}
+
+void SessionSet::ShutdownAll() {
+  std::vector<std::shared_ptr<HttpSession>> live;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    shutting_down_ = true;
+    for (auto& [ptr, weak] : sessions_) {
+      if (auto session = weak.lock()) live.push_back(std::move(session));
+    }
+  }
+  // Outside the lock: a session released here may be destroyed, and its
+  // destructor takes the lock to leave the set.
+  for (auto& session : live) session->Shutdown();
+}
+
+size_t SessionSet::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sessions_.size();
+}
+
+// ---- HttpSession
+
+HttpSession::HttpSession(tcp::socket&& socket, std::shared_ptr<const DynamoHttp> http,
+                         const SessionOptions& options, std::shared_ptr<SessionSet> sessions)
+    : stream_(std::move(socket)),
+      http_(std::move(http)),
+      options_(options),
+      sessions_(std::move(sessions)) {
+  client_ = PeerName(stream_.socket());
+  // Responses are written whole, but a pipelined client should not wait for
+  // Nagle to release the small ones.
+  beast::error_code ec;
+  stream_.socket().set_option(tcp::no_delay(true), ec);
+}
+
+HttpSession::~HttpSession() {
+  if (sessions_) sessions_->Remove(this);
+}
+
+void HttpSession::Run() {
+  if (sessions_ && !sessions_->Add(shared_from_this())) {
+    // The server began shutting down while this connection was being accepted.
+    beast::error_code ec;
+    stream_.socket().close(ec);
+    return;
+  }
+  // Onto the strand: the listener's thread must not touch the session's state.
+  net::dispatch(stream_.get_executor(),
+                beast::bind_front_handler(&HttpSession::DoRead, shared_from_this()));
+}
+
+void HttpSession::Shutdown() {
+  net::post(stream_.get_executor(),
+            beast::bind_front_handler(&HttpSession::DoShutdown, shared_from_this()));
+}
+
+void HttpSession::DoRead() {
+  if (closed_ || read_done_ || shutting_down_ || read_state_ != ReadState::kNone) return;
+  // A full queue pauses reading; OnWrite resumes it.
+  if (queue_.size() >= kQueueLimit) return;
+
+  parser_.emplace();
+  parser_->body_limit(options_.max_body_bytes);
+  parser_->header_limit(kHeaderLimit);
+
+  if (buffer_.size() > 0) {  // a pipelined request has already begun arriving
+    DoReadHeader();
+    return;
+  }
+  read_state_ = ReadState::kWaiting;
+  // tcp_stream fixes an operation's deadline when it starts (and expires_* calls
+  // leave pending operations alone). While requests are in flight the connection
+  // is busy, not idle, so this wait gets no deadline; OnWrite restarts it with
+  // the idle deadline once the last answer is written.
+  if (queue_.empty()) {
+    stream_.expires_after(first_request_ ? options_.read_timeout : options_.idle_timeout);
+  } else {
+    stream_.expires_never();
+  }
+  // Waiting for the first byte separately lets the keep-alive wait and the read
+  // of a request have different deadlines.
+  stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                          beast::bind_front_handler(&HttpSession::OnFirstBytes,
+                                                    shared_from_this()));
+}
+
+void HttpSession::OnFirstBytes(beast::error_code ec, size_t bytes) {
+  if (restart_wait_ && ec == net::error::operation_aborted && !closed_) {
+    restart_wait_ = false;
+    read_state_ = ReadState::kNone;
+    DoRead();
+    return;
+  }
+  restart_wait_ = false;
+  if (ec) return OnReadError(ec);
+  buffer_.commit(bytes);
+  DoReadHeader();
+}
+
+void HttpSession::DoReadHeader() {
+  read_state_ = ReadState::kReading;
+  // One deadline for the whole request, header and body.
+  read_deadline_ = std::chrono::steady_clock::now() + options_.read_timeout;
+  stream_.expires_at(read_deadline_);
+  http::async_read_header(
+      stream_, buffer_, *parser_,
+      beast::bind_front_handler(&HttpSession::OnReadHeader, shared_from_this()));
+}
+
+void HttpSession::OnReadHeader(beast::error_code ec, size_t bytes) {
+  if (ec) return OnReadError(ec);
+  // curl (and some SDKs) send "Expect: 100-continue" with large bodies and wait a
+  // second for the go-ahead. An interim response must not overtake the answers to
+  // earlier requests, so it is sent only when none is pending; otherwise the
+  // client sends the body after its own wait.
+  const auto& header = parser_->get();
+  if (!parser_->is_done() && queue_.empty() && !writing_ &&
+      beast::iequals(header[http::field::expect], "100-continue")) {
+    stream_.expires_after(options_.write_timeout);
+    net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                     beast::bind_front_handler(&HttpSession::OnWriteContinue,
+                                               shared_from_this()));
+    return;
+  }
+  DoReadBody();
+}
+
+void HttpSession::OnWriteContinue(beast::error_code ec, size_t bytes) {
+  if (ec) return OnReadError(ec);
+  DoReadBody();
+}
+
+void HttpSession::DoReadBody() {
+  if (parser_->is_done()) return OnRead({}, 0);
+  stream_.expires_at(read_deadline_);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&HttpSession::OnRead, shared_from_this()));
+}
+
+void HttpSession::OnRead(beast::error_code ec, size_t bytes) {
+  if (ec) return OnReadError(ec);
+  read_state_ = ReadState::kNone;
+  first_request_ = false;
+  if (shutting_down_) {
+    // It arrived after shutdown began: not in flight, so not answered.
+    read_done_ = true;
+    if (queue_.empty() && !writing_) DoClose();
+    return;
+  }
+  HttpRequest request = parser_->release();
+  parser_.reset();
+  if (!request.keep_alive()) read_done_ = true;
+  Dispatch(std::move(request));
+  DoRead();  // pipelining: read the next request while this one runs
+}
+
+void HttpSession::OnReadError(beast::error_code ec) {
+  read_state_ = ReadState::kNone;
+  if (closed_ || ec == net::error::operation_aborted) return;
+
+  if (ec == beast::error::timeout) {
+    // tcp_stream has closed the socket already; pending writes fail with it.
+    Logger()->debug("{}: timed out, connection closed", client_);
+    closed_ = true;
+    return;
+  }
+  if (ec == http::error::body_limit) {
+    // As DynamoDB: 413 with an empty body, and the connection is not reused.
+    QueueError(DynamoHttp::PayloadTooLarge(parser_->get().version()));
+    return;
+  }
+  if (IsHttpParseError(ec) && ec != http::error::end_of_stream &&
+      ec != http::error::partial_message) {
+    Logger()->debug("{}: unparsable request ({}), connection closed", client_, ec.message());
+    QueueError(DynamoHttp::BadRequest(11));
+    return;
+  }
+  // The peer closed (cleanly between requests, or in the middle of one) or the
+  // connection broke: answer what was received, then close.
+  read_done_ = true;
+  if (queue_.empty() && !writing_) DoClose();
+}
+
+void HttpSession::Dispatch(HttpRequest request) {
+  const uint64_t id = front_id_ + queue_.size();
+  queue_.emplace_back();
+  // The handler may answer from any thread (a hook delay ends on a timer); the
+  // answer is posted back to this connection's strand.
+  auto executor = stream_.get_executor();
+  http_->Handle(std::move(request), client_,
+                [self = shared_from_this(), executor, id](HttpResponse response) {
+                  net::post(executor, [self, id, response = std::move(response)]() mutable {
+                    self->OnResponse(id, std::move(response));
+                  });
+                });
+}
+
+void HttpSession::OnResponse(uint64_t id, HttpResponse response) {
+  if (closed_) return;
+  queue_[id - front_id_].response = std::move(response);
+  DoWrite();
+}
+
+void HttpSession::QueueError(HttpResponse response) {
+  read_done_ = true;
+  Slot slot;
+  slot.response = std::move(response);
+  slot.drain = true;
+  queue_.push_back(std::move(slot));
+  DoWrite();
+}
+
+void HttpSession::DoWrite() {
+  if (writing_ || closed_ || queue_.empty() || !queue_.front().response) return;
+  HttpResponse& response = *queue_.front().response;
+  if (shutting_down_) response.keep_alive(false);
+  writing_ = true;
+  // Sets the write deadline only when a read is pending (tcp_stream keeps one
+  // timer per direction, fixed when an operation starts).
+  stream_.expires_after(options_.write_timeout);
+  // The response stays at the front of the queue (deque elements do not move)
+  // until the write completes.
+  http::async_write(stream_, response,
+                    beast::bind_front_handler(&HttpSession::OnWrite, shared_from_this()));
+}
+
+void HttpSession::OnWrite(beast::error_code ec, size_t bytes) {
+  writing_ = false;
+  if (ec) {
+    if (ec == beast::error::timeout) closed_ = true;
+    DoClose();
+    return;
+  }
+  Slot done = std::move(queue_.front());
+  queue_.pop_front();
+  ++front_id_;
+  if (done.drain) {
+    DoDrain();
+    return;
+  }
+  if (done.response->need_eof()) {
+    read_done_ = true;
+    DoClose();
+    return;
+  }
+  if (queue_.empty()) {
+    if (read_done_ || shutting_down_) {
+      DoClose();
+      return;
+    }
+    if (read_state_ == ReadState::kWaiting) {
+      // The wait for the next request began while this answer was in flight,
+      // without a deadline: restart it with the idle one. Nothing else is pending,
+      // so the cancel reaches only that read.
+      restart_wait_ = true;
+      beast::error_code ignored;
+      stream_.socket().cancel(ignored);
+    }
+  }
+  DoWrite();
+  DoRead();  // resumes reading if a full queue had paused it
+}
+
+void HttpSession::DoShutdown() {
+  shutting_down_ = true;
+  if (closed_) return;
+  // Nothing in flight: close now. Otherwise OnWrite closes after the last answer.
+  if (queue_.empty() && !writing_) DoClose();
+}
+
+void HttpSession::DoDrain() {
+  // Closing a socket with unread input makes the kernel send a reset, which can
+  // destroy the error response before the client reads it (a client still
+  // sending a 20 MB body reads nothing until it is done). So: half-close, and
+  // discard what the client still sends, for a bounded time.
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) {
+    DoClose();
+    return;
+  }
+  drain_buffer_.resize(kDrainChunkBytes);
+  stream_.expires_after(options_.read_timeout);
+  stream_.async_read_some(net::buffer(drain_buffer_),
+                          beast::bind_front_handler(&HttpSession::OnDrain, shared_from_this()));
+}
+
+void HttpSession::OnDrain(beast::error_code ec, size_t bytes) {
+  if (ec) {
+    if (ec == beast::error::timeout) closed_ = true;
+    DoClose();
+    return;
+  }
+  // The deadline set in DoDrain still holds: it bounds the whole drain.
+  stream_.async_read_some(net::buffer(drain_buffer_),
+                          beast::bind_front_handler(&HttpSession::OnDrain, shared_from_this()));
+}
+
+void HttpSession::DoClose() {
+  if (closed_) return;
+  closed_ = true;
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream_.close();  // also cancels the stream's timers
+}
+
+}  // namespace dynemu::server

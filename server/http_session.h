@@ -1,0 +1,138 @@
+#pragma once
+
+// One HTTP/1.1 connection: reads requests, hands them to DynamoHttp, writes the
+// responses back in request order. Beast's advanced-server shape: a strand per
+// connection (the socket's executor), do_x/on_x steps, tcp_stream deadlines, a
+// parser body limit and a bounded queue of responses for pipelined requests.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+
+#include "server/dynamo_http.h"
+
+namespace dynemu::server {
+
+struct SessionOptions {
+  size_t max_body_bytes = kDefaultMaxBodyBytes;  // a larger body is answered 413
+  // From the first byte of a request to its last; also the wait for the first
+  // request of a new connection. A client slower than this is disconnected.
+  std::chrono::milliseconds read_timeout{30'000};
+  // Keep-alive: how long a connection may wait, with nothing in flight, for its
+  // next request.
+  std::chrono::milliseconds idle_timeout{60'000};
+  // How long writing one response may take.
+  std::chrono::milliseconds write_timeout{30'000};
+};
+
+class HttpSession;
+
+// The live sessions of one listener, so that shutdown can reach each of them.
+// Thread-safe. Sessions add themselves on Run and leave on destruction.
+class SessionSet {
+ public:
+  // Returns false (and does not add) once ShutdownAll has been called.
+  bool Add(const std::shared_ptr<HttpSession>& session);
+  void Remove(const HttpSession* session);
+  // Asks every session, present and future, to finish what it has and close.
+  void ShutdownAll();
+  size_t size() const;
+
+ private:
+  mutable std::mutex mu_;
+  bool shutting_down_ = false;                                                    // guarded by mu_
+  std::unordered_map<const HttpSession*, std::weak_ptr<HttpSession>> sessions_;  // guarded by mu_
+};
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  // `socket` is connected and its executor is a strand of its own. `sessions`
+  // may be null (no shutdown tracking).
+  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<const DynamoHttp> http,
+              const SessionOptions& options, std::shared_ptr<SessionSet> sessions);
+  ~HttpSession();
+
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
+
+  // Starts reading requests. Call once, on a session owned by a shared_ptr.
+  void Run();
+
+  // Thread-safe. Stops reading new requests; the requests already received are
+  // answered (with "Connection: close"), then the connection is closed.
+  void Shutdown();
+
+ private:
+  // How many responses may wait for their turn on one connection: past this the
+  // session stops reading pipelined requests until a response is written.
+  static constexpr size_t kQueueLimit = 8;
+
+  using TimePoint = std::chrono::steady_clock::time_point;
+
+  enum class ReadState : uint8_t {
+    kNone,     // no read pending (paused, stopped, or a request is complete)
+    kWaiting,  // waiting for the first byte of the next request
+    kReading,  // a request has started arriving
+  };
+
+  struct Slot {
+    std::optional<HttpResponse> response;  // empty until the handler answers
+    bool drain = false;  // after writing: half-close and discard input (413, 400)
+  };
+
+  void DoRead();
+  void OnFirstBytes(boost::beast::error_code ec, size_t bytes);
+  void DoReadHeader();
+  void OnReadHeader(boost::beast::error_code ec, size_t bytes);
+  void OnWriteContinue(boost::beast::error_code ec, size_t bytes);
+  void DoReadBody();
+  void OnRead(boost::beast::error_code ec, size_t bytes);
+  void OnReadError(boost::beast::error_code ec);
+
+  void Dispatch(HttpRequest request);
+  void OnResponse(uint64_t id, HttpResponse response);
+  void QueueError(HttpResponse response);
+
+  void DoWrite();
+  void OnWrite(boost::beast::error_code ec, size_t bytes);
+
+  void DoShutdown();
+  void DoDrain();
+  void OnDrain(boost::beast::error_code ec, size_t bytes);
+  void DoClose();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  const std::shared_ptr<const DynamoHttp> http_;
+  const SessionOptions options_;
+  const std::shared_ptr<SessionSet> sessions_;
+  std::string client_;  // "address:port" of the peer
+
+  // Everything below is touched only on the strand.
+  std::deque<Slot> queue_;  // one per request read and not yet answered, in order
+  uint64_t front_id_ = 0;   // the id of queue_.front()
+  ReadState read_state_ = ReadState::kNone;
+  bool first_request_ = true;
+  bool read_done_ = false;  // no more requests will be read on this connection
+  bool writing_ = false;
+  bool shutting_down_ = false;
+  bool closed_ = false;
+  bool restart_wait_ = false;  // the pending wait was cancelled to be restarted
+  TimePoint read_deadline_{};
+  std::vector<char> drain_buffer_;
+};
+
+}  // namespace dynemu::server
