@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <ctime>
 #include <limits>
 #include <map>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "ops/shape_check.h"
 
 namespace dynemu {
 namespace {
@@ -32,23 +32,21 @@ std::optional<std::string> StringMember(const json::Value& obj, std::string_view
   return std::string(json::AsStringView(*v));
 }
 
+// A Boolean member, converted as the front end converts it ("yes" is true).
 std::optional<bool> BoolMember(const json::Value& obj, std::string_view name) {
   const json::Value* v = Member(obj, name);
-  if (v == nullptr || !v->IsBool()) return std::nullopt;
-  return v->GetBool();
+  if (v == nullptr) return std::nullopt;
+  return ShapeBoolean(*v);
 }
 
-// A Long member. DynamoDB's deserializer truncates a fractional number; values
-// beyond int64 saturate (they fail every range check anyway).
+// A Long member, rounded down as the front end rounds it; a number beyond
+// int64 saturates (it fails every range check anyway).
 std::optional<int64_t> LongMember(const json::Value& obj, std::string_view name) {
   const json::Value* v = Member(obj, name);
   if (v == nullptr || !v->IsNumber()) return std::nullopt;
-  if (v->IsInt64()) return v->GetInt64();
-  if (v->IsUint64()) return std::numeric_limits<int64_t>::max();
-  double d = std::floor(v->GetDouble());
-  if (d >= 9.2e18) return std::numeric_limits<int64_t>::max();
-  if (d <= -9.2e18) return std::numeric_limits<int64_t>::min();
-  return static_cast<int64_t>(d);
+  if (std::optional<int64_t> n = ShapeInteger(*v)) return n;
+  return v->GetDouble() > 0 ? std::numeric_limits<int64_t>::max()
+                            : std::numeric_limits<int64_t>::min();
 }
 
 const json::Value* ArrayMember(const json::Value& obj, std::string_view name) {
@@ -460,12 +458,12 @@ std::string ManagedKmsKeyArn() {
   return KmsKeyArn("5b1e4e7e-8c5b-4f3a-9d0e-d9a2f0d1b6c3");
 }
 
-// Tag keys and values: letters, digits, white space and + - = . _ : / @.
+// Tag keys and values: letters, digits, spaces and + - = . _ : / @.
 // Non-ASCII characters are taken as letters.
 bool ValidTagText(std::string_view s) {
   for (char ch : s) {
     unsigned char c = static_cast<unsigned char>(ch);
-    if (c >= 0x80 || std::isalnum(c) || c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+    if (c >= 0x80 || std::isalnum(c) || c == ' ') continue;
     if (std::string_view("+-=._:/@").find(ch) != std::string_view::npos) continue;
     return false;
   }
@@ -792,12 +790,7 @@ Result<CreateTableInput> DecodeCreateTable(const json::Value& request) {
     DYN_RETURN_IF_ERROR(CheckSse(*sse));
     if (sse->enabled) {
       desc.sse.enabled = true;
-      if (sse->kms_key) {
-        desc.sse.kms_master_key_arn = KmsKeyArn(*sse->kms_key);
-      } else {
-        in.sse_managed_key = true;
-        desc.sse.kms_master_key_arn = ManagedKmsKeyArn();
-      }
+      desc.sse.kms_master_key_arn = sse->kms_key ? KmsKeyArn(*sse->kms_key) : ManagedKmsKeyArn();
     }
   }
   if (std::optional<std::string> table_class = StringMember(request, "TableClass")) {
@@ -1469,27 +1462,44 @@ Status HandleUpdateTable(OpContext& ctx, const json::Value& request, json::Write
 
 namespace {
 
-// The table a ResourceArn names, with DynamoDB's messages for ARNs it cannot use.
-Result<std::string> TableOfResourceArn(std::string_view arn) {
-  std::string a(arn);
-  if (a.rfind("arn:", 0) != 0) return Invalid("ARNs must start with 'arn:': " + a);
+// A ResourceArn, checked in two stages as DynamoDB checks it: first its form
+// (before the operation's other members are looked at), then whether it can
+// name a table of this region.
+struct ResourceArn {
+  std::string text;
+  std::vector<std::string> parts;  // partition ... resource, after "arn"
+};
+
+Status InvalidTableArn(const std::string& arn) {
+  return ValidationError("Invalid TableArn: Invalid ResourceArn provided as input " + arn);
+}
+
+Result<ResourceArn> CheckResourceArnForm(const json::Value& request) {
+  std::optional<std::string> arn = StringMember(request, "ResourceArn");
+  if (!arn) return ValidationError("Invalid TableArn");
+  ResourceArn r;
+  r.text = *arn;
+  if (r.text.rfind("arn:", 0) != 0) return Invalid("ARNs must start with 'arn:': " + r.text);
   // arn:partition:service:region:account:resource
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (int i = 0; i < 5; i++) {
-    size_t colon = a.find(':', start);
-    if (colon == std::string::npos) {
-      return ValidationError("Invalid TableArn: Invalid ResourceArn provided as input " + a);
-    }
-    parts.push_back(a.substr(start, colon - start));
+  size_t start = 4;
+  for (int i = 0; i < 4; i++) {
+    size_t colon = r.text.find(':', start);
+    if (colon == std::string::npos) return InvalidTableArn(r.text);
+    r.parts.push_back(r.text.substr(start, colon - start));
     start = colon + 1;
   }
-  parts.push_back(a.substr(start));
-  if (parts[2] != "dynamodb") return Invalid("Provided Arn is not a DynamoDB resource arn: " + a);
-  if (parts[3] != kRegion) {
-    return ValidationError("Invalid TableArn: Invalid ResourceArn provided as input " + a);
+  r.parts.push_back(r.text.substr(start));
+  if (r.parts[1] != "dynamodb") {
+    return Invalid("Provided Arn is not a DynamoDB resource arn: " + r.text);
   }
-  const std::string& resource = parts[5];
+  return r;
+}
+
+// The table the ARN names; empty when it is another account's (never found here).
+Result<std::string> TableOfResourceArn(const ResourceArn& r) {
+  const std::string& a = r.text;
+  if (r.parts[2] != kRegion) return InvalidTableArn(a);
+  const std::string& resource = r.parts[4];
   if (resource.rfind("table/", 0) != 0) {
     return Invalid("Invalid resource arn provided, only table or stream is accepted. Provided "
                    "resource arn: " + a);
@@ -1505,11 +1515,8 @@ Result<std::string> TableOfResourceArn(std::string_view arn) {
                      "resource arn: " + a);
     }
   }
-  if (!ValidTableName(name)) {
-    return ValidationError("Invalid TableArn: Invalid ResourceArn provided as input " + a);
-  }
-  // Another account's table is never found here.
-  if (parts[4] != kAccountId) return std::string();
+  if (!ValidTableName(name)) return InvalidTableArn(a);
+  if (r.parts[3] != kAccountId) return std::string();
   return name;
 }
 
@@ -1521,10 +1528,11 @@ Status ResourceNotFound(std::string_view arn) {
 }  // namespace
 
 Status HandleTagResource(OpContext& ctx, const json::Value& request, json::Writer& out) {
-  std::string arn = StringMember(request, "ResourceArn").value_or("");
-  DYN_ASSIGN_OR_RETURN(std::string name, TableOfResourceArn(arn));
+  DYN_ASSIGN_OR_RETURN(ResourceArn resource, CheckResourceArnForm(request));
+  const std::string& arn = resource.text;
   const json::Value* list = ArrayMember(request, "Tags");
   if (list == nullptr) return NullMembers({"tags"});
+  DYN_ASSIGN_OR_RETURN(std::string name, TableOfResourceArn(resource));
   if (list->Empty()) return ValidationError("Atleast one Tag needs to be provided as Input.");
   DYN_ASSIGN_OR_RETURN(std::vector<Tag> tags, DecodeTags(*list));
   DYN_RETURN_IF_ERROR(CheckTags(tags));
@@ -1548,10 +1556,10 @@ Status HandleTagResource(OpContext& ctx, const json::Value& request, json::Write
 }
 
 Status HandleUntagResource(OpContext& ctx, const json::Value& request, json::Writer& out) {
-  std::string arn = StringMember(request, "ResourceArn").value_or("");
-  DYN_ASSIGN_OR_RETURN(std::string name, TableOfResourceArn(arn));
+  DYN_ASSIGN_OR_RETURN(ResourceArn resource, CheckResourceArnForm(request));
   const json::Value* list = ArrayMember(request, "TagKeys");
   if (list == nullptr) return NullMembers({"tagKeys"});
+  DYN_ASSIGN_OR_RETURN(std::string name, TableOfResourceArn(resource));
   if (list->Empty()) return ValidationError("Atleast one Tag Key needs to be provided as Input.");
   std::set<std::string> keys;
   for (const json::Value& k : list->GetArray()) {
@@ -1575,10 +1583,10 @@ Status HandleUntagResource(OpContext& ctx, const json::Value& request, json::Wri
 }
 
 Status HandleListTagsOfResource(OpContext& ctx, const json::Value& request, json::Writer& out) {
-  std::string arn = StringMember(request, "ResourceArn").value_or("");
-  DYN_ASSIGN_OR_RETURN(std::string name, TableOfResourceArn(arn));
+  DYN_ASSIGN_OR_RETURN(ResourceArn resource, CheckResourceArnForm(request));
+  DYN_ASSIGN_OR_RETURN(std::string name, TableOfResourceArn(resource));
   auto table = name.empty() ? nullptr : ctx.engine.FindTable(name);
-  if (!table) return ResourceNotFound(arn);
+  if (!table) return ResourceNotFound(resource.text);
   out.StartObject();
   json::WriteKey(out, "Tags");
   out.StartArray();

@@ -31,10 +31,9 @@ Status HandleDescribeTimeToLive(OpContext& ctx, const json::Value& request, json
 Status HandleUpdateTimeToLive(OpContext& ctx, const json::Value& request, json::Writer& out);
 
 // The decoded, validated CreateTable request: the description the engine is
-// asked to create (ids, ARNs, times and the KMS key ARN still unassigned).
+// asked to create (ids, ARNs, creation time and stream label still unassigned).
 struct CreateTableInput {
   TableDescription desc;
-  bool sse_managed_key = false;  // SSE enabled without a KMSMasterKeyId
 };
 
 // Decodes and validates a CreateTable request; needs no engine, since nothing
