@@ -285,8 +285,8 @@ void HttpSession::DoWrite() {
   HttpResponse& response = *queue_.front().response;
   if (shutting_down_) response.keep_alive(false);
   writing_ = true;
-  // Sets the write deadline only when a read is pending (tcp_stream keeps one
-  // timer per direction, fixed when an operation starts).
+  // tcp_stream keeps a timer per direction: with a read pending, only the write
+  // timer changes; otherwise both do, and the next read sets its own.
   stream_.expires_after(options_.write_timeout);
   // The response stays at the front of the queue (deque elements do not move)
   // until the write completes.

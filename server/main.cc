@@ -164,6 +164,13 @@ int Serve(const Flags& flags) {
   Random http_ids(seed ^ 0x9e3779b97f4a7c15ULL);
   logger->info("seed {}", seed);
 
+  // Resolved first, so that a bad --host fails before the data is touched.
+  Result<tcp::endpoint> endpoint = [&] {
+    net::io_context resolver_context;
+    return ResolveEndpoint(resolver_context, flags.host, static_cast<uint16_t>(flags.port));
+  }();
+  if (!endpoint.ok()) return Fail(kExitStartupFailure, endpoint.status().message());
+
   if (!flags.in_memory) {
     std::error_code ec;
     std::filesystem::create_directories(flags.data_dir, ec);
@@ -204,9 +211,6 @@ int Serve(const Flags& flags) {
     session_options.read_timeout = std::chrono::milliseconds(flags.read_timeout_ms);
     session_options.idle_timeout = std::chrono::milliseconds(flags.idle_timeout_ms);
 
-    Result<tcp::endpoint> endpoint =
-        ResolveEndpoint(*ioc, flags.host, static_cast<uint16_t>(flags.port));
-    if (!endpoint.ok()) return Fail(kExitStartupFailure, endpoint.status().message());
     Result<std::shared_ptr<server::Listener>> listener =
         server::Listener::Open(*ioc, *endpoint, http, session_options);
     if (!listener.ok()) return Fail(kExitStartupFailure, listener.status().message());
