@@ -1,0 +1,50 @@
+"""boto3 clients and AWS CLI runs pointed at a dynemu server, for the e2e tests."""
+
+import json
+import os
+import subprocess
+
+import boto3
+import botocore.config
+
+
+def client(server, retries=0):
+    """A low-level DynamoDB client for `server` (no retries unless asked)."""
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=server.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="fake",
+        aws_secret_access_key="fake",
+        config=botocore.config.Config(retries={"max_attempts": retries, "mode": "standard"}),
+    )
+
+
+def resource(server):
+    return boto3.resource(
+        "dynamodb",
+        endpoint_url=server.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="fake",
+        aws_secret_access_key="fake",
+    )
+
+
+def cli(server, *args):
+    """Runs `aws dynamodb <args>` against `server`. Returns (exit code, stdout, stderr)."""
+    aws = os.environ.get("DYNEMU_AWS") or "aws"
+    env = dict(os.environ)
+    env.update(AWS_ACCESS_KEY_ID="fake", AWS_SECRET_ACCESS_KEY="fake",
+               AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="")
+    proc = subprocess.run(
+        [aws, "dynamodb", "--endpoint-url", server.endpoint_url, "--output", "json", *args],
+        capture_output=True, text=True, env=env, timeout=120)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def cli_json(server, *args):
+    """Runs the CLI and returns its parsed JSON output; fails on a non-zero exit."""
+    code, out, err = cli(server, *args)
+    if code != 0:
+        raise AssertionError("aws dynamodb %s failed (%d): %s" % (" ".join(args), code, err))
+    return json.loads(out) if out.strip() else {}
