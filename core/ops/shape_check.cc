@@ -47,7 +47,8 @@
 //   header); dynalite reads an array or a scalar as {} and crashes on null.
 // - Constraints dynalite does not know but the model has are checked: KeyType's
 //   enum in index key schemas, AttributeAction, Segment/TotalSegments maxima,
-//   NonKeyAttributes and key attribute name lengths, tag key/value lengths,
+//   NonKeyAttributes and key attribute name lengths, tag keys and values (required,
+//   limited in length),
 //   attribute name lengths (65535), RequestItems' table count (100 for
 //   BatchGetItem, 25 for BatchWriteItem). Index ProvisionedThroughput in
 //   UpdateTable's Create/Update is optional, as for on-demand tables.
@@ -58,6 +59,8 @@
 //   decoder after this one reads it (json::FindMember); JavaScript keeps the last.
 // - A null list element or map value is skipped by the constraint layer, as in
 //   dynalite, also for "Map value must satisfy constraint" (dynalite reports it).
+// - The string "null" is shown quoted ('null'); dynalite prints it bare, like a
+//   missing value.
 // - Timestamps are not in dynalite: their texts extrapolate Coral's for numbers
 //   ("STRING_VALUE cannot be converted to Date", "...class java.util.Date").
 
@@ -323,13 +326,27 @@ void AppendJsonString(std::string_view s, std::string* out) {
   for (char c : s) {
     unsigned char u = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\b': *out += "\\b"; break;
-      case '\f': *out += "\\f"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
+      case '"':
+        *out += "\\\"";
+        break;
+      case '\\':
+        *out += "\\\\";
+        break;
+      case '\b':
+        *out += "\\b";
+        break;
+      case '\f':
+        *out += "\\f";
+        break;
+      case '\n':
+        *out += "\\n";
+        break;
+      case '\r':
+        *out += "\\r";
+        break;
+      case '\t':
+        *out += "\\t";
+        break;
       default:
         if (u < 0x20) {
           *out += "\\u00";
@@ -367,7 +384,9 @@ Status CheckScalar(const ModelShape& shape, const json::Value& v) {
   if (v.IsObject()) return TypeError(kStartOfStructure);
   switch (shape.type) {
     case ShapeType::kString:
-      if (v.IsBool()) return TypeError(std::string(BoolToken(v)) + " cannot be converted to String");
+      if (v.IsBool()) {
+        return TypeError(std::string(BoolToken(v)) + " cannot be converted to String");
+      }
       if (v.IsNumber()) {
         return TypeError(std::string(NumberToken(v)) + " cannot be converted to String");
       }
@@ -384,12 +403,16 @@ Status CheckScalar(const ModelShape& shape, const json::Value& v) {
     case ShapeType::kLong:
     case ShapeType::kDouble:
     case ShapeType::kTimestamp: {
-      const char* name = shape.type == ShapeType::kInteger ? "Integer"
-                         : shape.type == ShapeType::kLong  ? "Long"
+      const char* name = shape.type == ShapeType::kInteger  ? "Integer"
+                         : shape.type == ShapeType::kLong   ? "Long"
                          : shape.type == ShapeType::kDouble ? "Double"
                                                             : "Date";
-      if (v.IsBool()) return TypeError(std::string(BoolToken(v)) + " cannot be converted to " + name);
-      if (v.IsString()) return TypeError(std::string("STRING_VALUE cannot be converted to ") + name);
+      if (v.IsBool()) {
+        return TypeError(std::string(BoolToken(v)) + " cannot be converted to " + name);
+      }
+      if (v.IsString()) {
+        return TypeError(std::string("STRING_VALUE cannot be converted to ") + name);
+      }
       return Status::OK();
     }
     case ShapeType::kBlob: {
@@ -569,6 +592,8 @@ class ConstraintChecker {
  private:
   bool Full() const { return errors_.size() >= kMaxErrors; }
   void Add(const ModelShape& shape, const json::Value* v, std::string_view constraint);
+  // Same, with the value already rendered ("null" or "'...'").
+  void AddRendered(std::string_view value_text, std::string_view constraint);
   // The shape that holds string `s`: a table name or, for an ARN, the ARN shape.
   static const ModelShape& Effective(const ModelShape& shape, std::string_view s);
   // The first violated constraint of a string/list/map value, or "" when none.
@@ -582,17 +607,24 @@ class ConstraintChecker {
   std::vector<std::string> errors_;
 };
 
+// "Value 'x'" or "Value null", as dynalite's validate() writes it.
+std::string ValueText(const ModelShape& shape, const json::Value* v) {
+  if (v == nullptr || v->IsNull()) return "null";
+  std::string text = "'";
+  AppendValueStr(shape, *v, 0, &text);
+  return text + "'";
+}
+
 void ConstraintChecker::Add(const ModelShape& shape, const json::Value* v,
                             std::string_view constraint) {
   if (Full()) return;
+  AddRendered(ValueText(shape, v), constraint);
+}
+
+void ConstraintChecker::AddRendered(std::string_view value_text, std::string_view constraint) {
+  if (Full()) return;
   std::string e = "Value ";
-  if (v == nullptr || v->IsNull()) {
-    e += "null";
-  } else {
-    e += '\'';
-    AppendValueStr(shape, *v, 0, &e);
-    e += '\'';
-  }
+  e += value_text;
   e += " at '";
   e += path_;
   e += "' failed to satisfy constraint: ";
@@ -747,19 +779,26 @@ void ConstraintChecker::CheckChildren(const ModelShape& shape, const json::Value
       if (!v.IsObject()) return;
       const ModelShape& key_shape = ShapeAt(shape.key);
       const ModelShape& value_shape = ShapeAt(shape.element);
+      // Each bad entry shows the whole map: render it once (it can be large).
+      std::string map_text;
+      auto rendered = [&]() -> const std::string& {
+        if (map_text.empty()) map_text = ValueText(shape, &v);
+        return map_text;
+      };
       if (key_shape.constrained) {
         for (const auto& entry : v.GetObject()) {
           if (Full()) break;
           if (!Violation(key_shape, entry.name).empty()) {
             const ModelShape& effective = Effective(key_shape, json::AsStringView(entry.name));
-            Add(shape, &v, "Map keys must satisfy constraint: " + ConstraintList(effective));
+            AddRendered(rendered(),
+                        "Map keys must satisfy constraint: " + ConstraintList(effective));
           }
         }
       }
       bool simple_value =
           value_shape.type == ShapeType::kString || value_shape.type == ShapeType::kList;
-      if (simple_value && (value_shape.has_min || value_shape.has_max ||
-                           value_shape.pattern >= 0 || value_shape.enum_count > 0)) {
+      if (simple_value && (value_shape.has_min || value_shape.has_max || value_shape.pattern >= 0 ||
+                           value_shape.enum_count > 0)) {
         for (const auto& entry : v.GetObject()) {
           if (Full()) break;
           if (entry.value.IsNull()) continue;
@@ -767,7 +806,8 @@ void ConstraintChecker::CheckChildren(const ModelShape& shape, const json::Value
             const ModelShape& effective =
                 entry.value.IsString() ? Effective(value_shape, json::AsStringView(entry.value))
                                        : value_shape;
-            Add(shape, &v, "Map value must satisfy constraint: " + ConstraintList(effective));
+            AddRendered(rendered(),
+                        "Map value must satisfy constraint: " + ConstraintList(effective));
           }
         }
       }

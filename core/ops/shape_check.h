@@ -54,8 +54,9 @@ Status CheckRequestShape(std::string_view operation, const json::Value& request)
 // kind, and converts them. Decoders of a request that passed CheckRequestShape
 // read such members with these:
 
-// A Boolean member: true/false, or a string "true"/"1"/"yes" (true) or
-// "false"/"0"/"no" (false), in any case. Returns nullopt for anything else.
+// A Boolean member (the BOOL and NULL of an AttributeValue too): true/false, or
+// a string "true"/"1"/"yes" (true) or "false"/"0"/"no" (false), in any case.
+// Returns nullopt for anything else.
 std::optional<bool> ShapeBoolean(const json::Value& value);
 
 // An Integer or Long member: any JSON number, rounded down (Limit 2.7 is 2).
