@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "value/base64.h"
+
 // The texts and the order of both layers follow dynalite (validations/index.js
 // checkTypes/checkValidations and the per-operation files), whose messages were
 // taken from the live service, generalised to every shape of the model:
@@ -236,30 +238,6 @@ bool MatchesPattern(const ModelPattern& pattern, std::string_view s) {
   return false;
 }
 
-int Base64Digit(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-// True when `s` is standard base64 exactly as an encoder writes it: padded, no
-// stray characters, zero bits after the last byte. dynalite accepts a blob when
-// decoding and encoding it again gives the same text, which is this.
-// REQUIRES: s.size() % 4 == 0.
-bool IsCanonicalBase64(std::string_view s) {
-  size_t n = s.size();
-  size_t pad = 0;
-  if (n >= 1 && s[n - 1] == '=') pad = (n >= 2 && s[n - 2] == '=') ? 2 : 1;
-  for (size_t i = 0; i < n - pad; i++) {
-    if (Base64Digit(s[i]) < 0) return false;
-  }
-  if (pad == 2) return (Base64Digit(s[n - 3]) & 0x0F) == 0;
-  if (pad == 1) return (Base64Digit(s[n - 2]) & 0x03) == 0;
-  return true;
-}
 
 bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

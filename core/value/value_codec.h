@@ -8,6 +8,7 @@
 
 #include "base/status.h"
 #include "json/json.h"
+#include "value/base64.h"
 #include "value/attribute_value.h"
 
 namespace dynemu {
@@ -46,9 +47,5 @@ void EncodeItem(const Item& item, json::Writer& w);
 std::string ToJson(const AttributeValue& v);
 std::string ToJson(const Item& item);
 
-// Base64 (standard alphabet, with padding), as DynamoDB's B, BS and blobs use it.
-std::string Base64Encode(std::string_view bytes);
-// Returns false when `text` is not canonical base64.
-bool Base64Decode(std::string_view text, std::string* out);
 
 }  // namespace dynemu
