@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "ops/request_fields.h"
 #include "ops/shape_check.h"
 
 namespace dynemu {
@@ -22,44 +23,9 @@ namespace {
 // a member of the wrong type cannot reach here; the getters still treat one as
 // absent rather than ever reading a value as the wrong type.
 
-const json::Value* Member(const json::Value& obj, std::string_view name) {
-  return obj.IsObject() ? json::FindMember(obj, name) : nullptr;
-}
+using fields::Has;
+using fields::Member;
 
-std::optional<std::string> StringMember(const json::Value& obj, std::string_view name) {
-  const json::Value* v = Member(obj, name);
-  if (v == nullptr || !v->IsString()) return std::nullopt;
-  return std::string(json::AsStringView(*v));
-}
-
-// A Boolean member, converted as the front end converts it ("yes" is true).
-std::optional<bool> BoolMember(const json::Value& obj, std::string_view name) {
-  const json::Value* v = Member(obj, name);
-  if (v == nullptr) return std::nullopt;
-  return ShapeBoolean(*v);
-}
-
-// A Long member, rounded down as the front end rounds it; a number beyond
-// int64 saturates (it fails every range check anyway).
-std::optional<int64_t> LongMember(const json::Value& obj, std::string_view name) {
-  const json::Value* v = Member(obj, name);
-  if (v == nullptr || !v->IsNumber()) return std::nullopt;
-  if (std::optional<int64_t> n = ShapeInteger(*v)) return n;
-  return v->GetDouble() > 0 ? std::numeric_limits<int64_t>::max()
-                            : std::numeric_limits<int64_t>::min();
-}
-
-const json::Value* ArrayMember(const json::Value& obj, std::string_view name) {
-  const json::Value* v = Member(obj, name);
-  return v != nullptr && v->IsArray() ? v : nullptr;
-}
-
-const json::Value* ObjectMember(const json::Value& obj, std::string_view name) {
-  const json::Value* v = Member(obj, name);
-  return v != nullptr && v->IsObject() ? v : nullptr;
-}
-
-bool Has(const json::Value& obj, std::string_view name) { return Member(obj, name) != nullptr; }
 
 // "Value null at '<path>' failed to satisfy constraint: Member must not be null",
 // for members the model leaves optional but DynamoDB requires.
@@ -105,9 +71,9 @@ struct ThroughputInput {
 };
 
 std::optional<ThroughputInput> DecodeThroughput(const json::Value& obj, std::string_view name) {
-  const json::Value* v = ObjectMember(obj, name);
+  const json::Value* v = fields::Object(obj, name);
   if (v == nullptr) return std::nullopt;
-  return ThroughputInput{LongMember(*v, "ReadCapacityUnits"), LongMember(*v, "WriteCapacityUnits")};
+  return ThroughputInput{fields::Long(*v, "ReadCapacityUnits"), fields::Long(*v, "WriteCapacityUnits")};
 }
 
 struct OnDemandInput {
@@ -116,18 +82,18 @@ struct OnDemandInput {
 };
 
 std::optional<OnDemandInput> DecodeOnDemand(const json::Value& obj) {
-  const json::Value* v = ObjectMember(obj, "OnDemandThroughput");
+  const json::Value* v = fields::Object(obj, "OnDemandThroughput");
   if (v == nullptr) return std::nullopt;
-  return OnDemandInput{LongMember(*v, "MaxReadRequestUnits"),
-                       LongMember(*v, "MaxWriteRequestUnits")};
+  return OnDemandInput{fields::Long(*v, "MaxReadRequestUnits"),
+                       fields::Long(*v, "MaxWriteRequestUnits")};
 }
 
 std::optional<WarmThroughput> DecodeWarm(const json::Value& obj) {
-  const json::Value* v = ObjectMember(obj, "WarmThroughput");
+  const json::Value* v = fields::Object(obj, "WarmThroughput");
   if (v == nullptr) return std::nullopt;
   WarmThroughput warm;
-  warm.read_units_per_second = LongMember(*v, "ReadUnitsPerSecond").value_or(0);
-  warm.write_units_per_second = LongMember(*v, "WriteUnitsPerSecond").value_or(0);
+  warm.read_units_per_second = fields::Long(*v, "ReadUnitsPerSecond").value_or(0);
+  warm.write_units_per_second = fields::Long(*v, "WriteUnitsPerSecond").value_or(0);
   return warm;
 }
 
@@ -193,8 +159,8 @@ Result<std::vector<AttributeInput>> DecodeAttributes(const json::Value& list) {
   int position = 0;
   for (const json::Value& e : list.GetArray()) {
     position++;
-    std::optional<std::string> name = StringMember(e, "AttributeName");
-    std::optional<std::string> type = StringMember(e, "AttributeType");
+    std::optional<std::string> name = fields::String(e, "AttributeName");
+    std::optional<std::string> type = fields::String(e, "AttributeType");
     std::string prefix = "attributeDefinitions." + std::to_string(position) + ".member.";
     if (!name) return NullMembers({prefix + "attributeName"});
     if (!type) return NullMembers({prefix + "attributeType"});
@@ -211,8 +177,8 @@ Result<std::vector<KeyInput>> DecodeKeys(const json::Value& list, const std::str
   int position = 0;
   for (const json::Value& e : list.GetArray()) {
     position++;
-    std::optional<std::string> name = StringMember(e, "AttributeName");
-    std::optional<std::string> type = StringMember(e, "KeyType");
+    std::optional<std::string> name = fields::String(e, "AttributeName");
+    std::optional<std::string> type = fields::String(e, "KeyType");
     std::string prefix = path + "." + std::to_string(position) + ".member.";
     if (!name) return NullMembers({prefix + "attributeName"});
     if (!type) return NullMembers({prefix + "keyType"});
@@ -309,10 +275,10 @@ struct IndexInput {
 
 Result<IndexInput> DecodeIndex(const json::Value& e, const std::string& path) {
   IndexInput index;
-  std::optional<std::string> name = StringMember(e, "IndexName");
+  std::optional<std::string> name = fields::String(e, "IndexName");
   if (!name) return NullMembers({path + ".indexName"});
   index.name = *name;
-  const json::Value* keys = ArrayMember(e, "KeySchema");
+  const json::Value* keys = fields::Array(e, "KeySchema");
   if (keys == nullptr) return NullMembers({path + ".keySchema"});
   DYN_ASSIGN_OR_RETURN(index.keys, DecodeKeys(*keys, path + ".keySchema"));
   if (index.keys.empty()) {
@@ -320,10 +286,10 @@ Result<IndexInput> DecodeIndex(const json::Value& e, const std::string& path) {
                            ".keySchema' failed to satisfy constraint: Member must have length "
                            "greater than or equal to 1");
   }
-  const json::Value* projection = ObjectMember(e, "Projection");
+  const json::Value* projection = fields::Object(e, "Projection");
   if (projection == nullptr) return NullMembers({path + ".projection"});
-  index.projection_type = StringMember(*projection, "ProjectionType");
-  if (const json::Value* nka = ArrayMember(*projection, "NonKeyAttributes")) {
+  index.projection_type = fields::String(*projection, "ProjectionType");
+  if (const json::Value* nka = fields::Array(*projection, "NonKeyAttributes")) {
     std::vector<std::string> names;
     for (const json::Value& a : nka->GetArray()) {
       if (a.IsString()) names.emplace_back(json::AsStringView(a));
@@ -412,10 +378,10 @@ struct StreamInput {
 };
 
 std::optional<StreamInput> DecodeStream(const json::Value& request) {
-  const json::Value* v = ObjectMember(request, "StreamSpecification");
+  const json::Value* v = fields::Object(request, "StreamSpecification");
   if (v == nullptr) return std::nullopt;
-  return StreamInput{BoolMember(*v, "StreamEnabled").value_or(false),
-                     StringMember(*v, "StreamViewType")};
+  return StreamInput{fields::Bool(*v, "StreamEnabled").value_or(false),
+                     fields::String(*v, "StreamViewType")};
 }
 
 struct SseInput {
@@ -425,10 +391,10 @@ struct SseInput {
 };
 
 std::optional<SseInput> DecodeSse(const json::Value& request) {
-  const json::Value* v = ObjectMember(request, "SSESpecification");
+  const json::Value* v = fields::Object(request, "SSESpecification");
   if (v == nullptr) return std::nullopt;
-  return SseInput{BoolMember(*v, "Enabled").value_or(false), StringMember(*v, "SSEType"),
-                  StringMember(*v, "KMSMasterKeyId")};
+  return SseInput{fields::Bool(*v, "Enabled").value_or(false), fields::String(*v, "SSEType"),
+                  fields::String(*v, "KMSMasterKeyId")};
 }
 
 Status CheckSse(const SseInput& sse) {
@@ -474,8 +440,8 @@ Result<std::vector<Tag>> DecodeTags(const json::Value& list) {
   std::vector<Tag> tags;
   for (const json::Value& e : list.GetArray()) {
     Tag tag;
-    tag.key = StringMember(e, "Key").value_or("");
-    tag.value = StringMember(e, "Value").value_or("");
+    tag.key = fields::String(e, "Key").value_or("");
+    tag.value = fields::String(e, "Value").value_or("");
     tags.push_back(std::move(tag));
   }
   return tags;
@@ -538,7 +504,7 @@ Result<std::shared_ptr<const TableDescription>> FindTable(Engine& engine, std::s
 }
 
 std::string TableNameOf(const json::Value& request) {
-  return ResolveTableName(StringMember(request, "TableName").value_or(""));
+  return ResolveTableName(fields::String(request, "TableName").value_or(""));
 }
 
 void WriteDescription(std::string_view member, const TableDescription& desc,
@@ -594,8 +560,8 @@ Result<CreateTableInput> DecodeCreateTable(const json::Value& request) {
                              " yet");
     }
   }
-  const json::Value* attr_list = ArrayMember(request, "AttributeDefinitions");
-  const json::Value* key_list = ArrayMember(request, "KeySchema");
+  const json::Value* attr_list = fields::Array(request, "AttributeDefinitions");
+  const json::Value* key_list = fields::Array(request, "KeySchema");
   {
     // The model marks these optional (a table may be created from a global
     // table source), but a table of one's own needs both.
@@ -612,13 +578,13 @@ Result<CreateTableInput> DecodeCreateTable(const json::Value& request) {
         "Member must have length greater than or equal to 1");
   }
 
-  std::optional<std::string> billing = StringMember(request, "BillingMode");
+  std::optional<std::string> billing = fields::String(request, "BillingMode");
   const bool pay_per_request = billing && *billing == "PAY_PER_REQUEST";
   std::optional<ThroughputInput> throughput = DecodeThroughput(request, "ProvisionedThroughput");
   std::optional<OnDemandInput> on_demand = DecodeOnDemand(request);
 
   std::optional<std::vector<IndexInput>> lsis, gsis;
-  if (const json::Value* list = ArrayMember(request, "LocalSecondaryIndexes")) {
+  if (const json::Value* list = fields::Array(request, "LocalSecondaryIndexes")) {
     lsis.emplace();
     int i = 0;
     for (const json::Value& e : list->GetArray()) {
@@ -627,7 +593,7 @@ Result<CreateTableInput> DecodeCreateTable(const json::Value& request) {
       lsis->push_back(std::move(index));
     }
   }
-  if (const json::Value* list = ArrayMember(request, "GlobalSecondaryIndexes")) {
+  if (const json::Value* list = fields::Array(request, "GlobalSecondaryIndexes")) {
     gsis.emplace();
     int i = 0;
     for (const json::Value& e : list->GetArray()) {
@@ -675,7 +641,7 @@ Result<CreateTableInput> DecodeCreateTable(const json::Value& request) {
   }
 
   TableDescription desc;
-  desc.table_name = StringMember(request, "TableName").value_or("");
+  desc.table_name = fields::String(request, "TableName").value_or("");
   for (const AttributeInput& a : attrs) {
     desc.attribute_definitions.push_back(AttributeDefinition{a.name, a.type});
   }
@@ -793,13 +759,13 @@ Result<CreateTableInput> DecodeCreateTable(const json::Value& request) {
       desc.sse.kms_master_key_arn = sse->kms_key ? KmsKeyArn(*sse->kms_key) : ManagedKmsKeyArn();
     }
   }
-  if (std::optional<std::string> table_class = StringMember(request, "TableClass")) {
+  if (std::optional<std::string> table_class = fields::String(request, "TableClass")) {
     desc.table_class = *table_class;
     desc.table_class_set = true;
   }
-  desc.deletion_protection_enabled = BoolMember(request, "DeletionProtectionEnabled").value_or(false);
+  desc.deletion_protection_enabled = fields::Bool(request, "DeletionProtectionEnabled").value_or(false);
   if (std::optional<WarmThroughput> warm = DecodeWarm(request)) desc.warm = *warm;
-  if (const json::Value* tags = ArrayMember(request, "Tags")) {
+  if (const json::Value* tags = fields::Array(request, "Tags")) {
     DYN_ASSIGN_OR_RETURN(std::vector<Tag> list, DecodeTags(*tags));
     DYN_RETURN_IF_ERROR(CheckTags(list));
     MergeTags(list, &desc.tags);
@@ -865,10 +831,10 @@ struct ListTablesOutput {
 ListTablesInput DecodeListTables(const json::Value& request) {
   ListTablesInput in;
   // The shape check holds Limit to 1..100.
-  if (std::optional<int64_t> limit = LongMember(request, "Limit")) {
+  if (std::optional<int64_t> limit = fields::Long(request, "Limit")) {
     in.limit = static_cast<size_t>(std::clamp<int64_t>(*limit, 1, 100));
   }
-  in.exclusive_start = StringMember(request, "ExclusiveStartTableName");
+  in.exclusive_start = fields::String(request, "ExclusiveStartTableName");
   return in;
 }
 
@@ -956,15 +922,15 @@ struct UpdateTableInput {
 Result<UpdateTableInput> DecodeUpdateTable(const json::Value& request) {
   UpdateTableInput in;
   in.table_name = TableNameOf(request);
-  in.billing_mode = StringMember(request, "BillingMode");
+  in.billing_mode = fields::String(request, "BillingMode");
   in.throughput = DecodeThroughput(request, "ProvisionedThroughput");
   in.stream = DecodeStream(request);
   in.sse = DecodeSse(request);
-  in.table_class = StringMember(request, "TableClass");
-  in.deletion_protection = BoolMember(request, "DeletionProtectionEnabled");
+  in.table_class = fields::String(request, "TableClass");
+  in.deletion_protection = fields::Bool(request, "DeletionProtectionEnabled");
   in.on_demand = DecodeOnDemand(request);
   in.warm = DecodeWarm(request);
-  const json::Value* gsi_list = ArrayMember(request, "GlobalSecondaryIndexUpdates");
+  const json::Value* gsi_list = fields::Array(request, "GlobalSecondaryIndexUpdates");
 
   // "At least one of ..." names every member that could make a change, less
   // the ones the request has.
@@ -1035,7 +1001,7 @@ Result<UpdateTableInput> DecodeUpdateTable(const json::Value& request) {
     }
   }
 
-  if (const json::Value* attrs = ArrayMember(request, "AttributeDefinitions")) {
+  if (const json::Value* attrs = fields::Array(request, "AttributeDefinitions")) {
     DYN_ASSIGN_OR_RETURN(in.attributes, DecodeAttributes(*attrs));
   }
 
@@ -1047,9 +1013,9 @@ Result<UpdateTableInput> DecodeUpdateTable(const json::Value& request) {
     for (const json::Value& e : gsi_list->GetArray()) {
       position++;
       std::string path = "globalSecondaryIndexUpdates." + std::to_string(position) + ".member";
-      const json::Value* create = ObjectMember(e, "Create");
-      const json::Value* update = ObjectMember(e, "Update");
-      const json::Value* del = ObjectMember(e, "Delete");
+      const json::Value* create = fields::Object(e, "Create");
+      const json::Value* update = fields::Object(e, "Update");
+      const json::Value* del = fields::Object(e, "Delete");
       int actions = (create ? 1 : 0) + (update ? 1 : 0) + (del ? 1 : 0);
       if (actions == 0) {
         return Invalid("One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, "
@@ -1066,7 +1032,7 @@ Result<UpdateTableInput> DecodeUpdateTable(const json::Value& request) {
       } else {
         const json::Value& action = update ? *update : *del;
         u.kind = update ? GsiUpdateInput::Kind::kUpdate : GsiUpdateInput::Kind::kDelete;
-        std::optional<std::string> name = StringMember(action, "IndexName");
+        std::optional<std::string> name = fields::String(action, "IndexName");
         if (!name) return NullMembers({path + (update ? ".update" : ".delete") + ".indexName"});
         u.index.name = *name;
         if (update) {
@@ -1475,7 +1441,7 @@ Status InvalidTableArn(const std::string& arn) {
 }
 
 Result<ResourceArn> CheckResourceArnForm(const json::Value& request) {
-  std::optional<std::string> arn = StringMember(request, "ResourceArn");
+  std::optional<std::string> arn = fields::String(request, "ResourceArn");
   if (!arn) return ValidationError("Invalid TableArn");
   ResourceArn r;
   r.text = *arn;
@@ -1530,7 +1496,7 @@ Status ResourceNotFound(std::string_view arn) {
 Status HandleTagResource(OpContext& ctx, const json::Value& request, json::Writer& out) {
   DYN_ASSIGN_OR_RETURN(ResourceArn resource, CheckResourceArnForm(request));
   const std::string& arn = resource.text;
-  const json::Value* list = ArrayMember(request, "Tags");
+  const json::Value* list = fields::Array(request, "Tags");
   if (list == nullptr) return NullMembers({"tags"});
   DYN_ASSIGN_OR_RETURN(std::string name, TableOfResourceArn(resource));
   if (list->Empty()) return ValidationError("Atleast one Tag needs to be provided as Input.");
@@ -1557,7 +1523,7 @@ Status HandleTagResource(OpContext& ctx, const json::Value& request, json::Write
 
 Status HandleUntagResource(OpContext& ctx, const json::Value& request, json::Writer& out) {
   DYN_ASSIGN_OR_RETURN(ResourceArn resource, CheckResourceArnForm(request));
-  const json::Value* list = ArrayMember(request, "TagKeys");
+  const json::Value* list = fields::Array(request, "TagKeys");
   if (list == nullptr) return NullMembers({"tagKeys"});
   DYN_ASSIGN_OR_RETURN(std::string name, TableOfResourceArn(resource));
   if (list->Empty()) return ValidationError("Atleast one Tag Key needs to be provided as Input.");
@@ -1625,9 +1591,9 @@ Status HandleDescribeTimeToLive(OpContext& ctx, const json::Value& request, json
 
 Status HandleUpdateTimeToLive(OpContext& ctx, const json::Value& request, json::Writer& out) {
   std::string name = TableNameOf(request);
-  const json::Value* spec = ObjectMember(request, "TimeToLiveSpecification");
-  std::optional<bool> enabled = spec ? BoolMember(*spec, "Enabled") : std::nullopt;
-  std::optional<std::string> attribute = spec ? StringMember(*spec, "AttributeName") : std::nullopt;
+  const json::Value* spec = fields::Object(request, "TimeToLiveSpecification");
+  std::optional<bool> enabled = spec ? fields::Bool(*spec, "Enabled") : std::nullopt;
+  std::optional<std::string> attribute = spec ? fields::String(*spec, "AttributeName") : std::nullopt;
   {
     std::vector<std::string> nulls;
     if (spec == nullptr) nulls.push_back("timeToLiveSpecification");
