@@ -554,7 +554,8 @@ std::string ResolveTableName(std::string_view name) {
 // CreateTable
 
 Result<CreateTableInput> DecodeCreateTable(const json::Value& request) {
-  for (std::string_view unsupported : {"GlobalTableSourceArn", "GlobalTableSettingsReplicationMode"}) {
+  for (std::string_view unsupported : {"GlobalTableSourceArn", "GlobalTableSettingsReplicationMode",
+                                       "ResourcePolicy"}) {
     if (Has(request, unsupported)) {
       return ValidationError("dynemu does not support the parameter " + std::string(unsupported) +
                              " yet");
