@@ -9,15 +9,25 @@ import botocore.config
 
 
 def client(server, retries=0):
-    """A low-level DynamoDB client for `server` (no retries unless asked)."""
+    """A low-level DynamoDB client for `server` (no retries unless asked).
+
+    The SDK's own parameter validation is off: the tests check the server's
+    answers to invalid requests, which a validating SDK would never send.
+    """
     return boto3.client(
         "dynamodb",
         endpoint_url=server.endpoint_url,
         region_name="us-east-1",
         aws_access_key_id="fake",
         aws_secret_access_key="fake",
-        config=botocore.config.Config(retries={"max_attempts": retries, "mode": "standard"}),
+        config=botocore.config.Config(retries={"max_attempts": retries, "mode": "standard"},
+                                      parameter_validation=False),
     )
+
+
+def sdk_knows(ddb, operation, member):
+    """Whether this SDK's service model has `member` in `operation`'s input."""
+    return member in ddb.meta.service_model.operation_model(operation).input_shape.members
 
 
 def resource(server):

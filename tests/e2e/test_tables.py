@@ -5,7 +5,7 @@ import unittest
 
 from botocore.exceptions import ClientError
 
-from aws_clients import client
+from aws_clients import client, sdk_knows
 from dynemu_server import DynemuServer
 
 KEYS = dict(
@@ -110,6 +110,8 @@ class TableTest(unittest.TestCase):
             TableName="a", BillingMode="PAY_PER_REQUEST", **KEYS)
 
     def test_delete_protection(self):
+        if not sdk_knows(self.ddb, "CreateTable", "DeletionProtectionEnabled"):
+            self.skipTest("this botocore predates DeletionProtectionEnabled")
         self.ddb.create_table(TableName="Kept", BillingMode="PAY_PER_REQUEST",
                               DeletionProtectionEnabled=True, **KEYS)
         with self.assertRaises(ClientError) as ctx:
