@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -22,6 +23,7 @@
 #include "base/status.h"
 #include "engine/engine.h"
 #include "host/hook_dispatch.h"
+#include "host/plugin_host.h"
 #include "pipeline/pipeline.h"
 #include "server/asio_scheduler.h"
 #include "server/dynamo_http.h"
@@ -51,6 +53,7 @@ struct Flags {
   int64_t idle_timeout_ms = 60'000;
   int64_t shutdown_timeout_ms = 10'000;
   uint64_t max_body_bytes = dynemu::server::kDefaultMaxBodyBytes;
+  std::vector<std::string> plugins;  // --plugin PATH[=CONFIG], in flag order
 };
 
 // One line on stderr, for failures before or instead of logging.
@@ -92,7 +95,10 @@ std::optional<int> ParseFlags(int argc, char** argv, Flags* flags) {
      "on SIGINT/SIGTERM, how long in-flight requests may take before exit")
     ("max-body-bytes", po::value<uint64_t>(&flags->max_body_bytes)
                            ->default_value(flags->max_body_bytes),
-     "larger request bodies are answered 413");
+     "larger request bodies are answered 413")
+    ("plugin", po::value<std::vector<std::string>>(&flags->plugins)->composing(),
+     "PATH[=CONFIG]: load a hooks plugin (repeatable; pre hooks run in flag order, "
+     "post hooks in reverse). See hooks-api/README.md");
   // clang-format on
 
   po::variables_map vm;
@@ -171,6 +177,17 @@ int Serve(const Flags& flags) {
   }();
   if (!endpoint.ok()) return Fail(kExitStartupFailure, endpoint.status().message());
 
+  // Plugins next, before the data is touched: a plugin that cannot be loaded
+  // stops start-up with one line naming it. The host outlives everything that
+  // can call into a plugin (registry, engine, pipeline, I/O threads), so its
+  // destructor runs the plugins' shutdown after the last request.
+  PluginHost plugins(env);
+  for (const std::string& flag : flags.plugins) {
+    if (Status s = plugins.Load(ParsePluginSpec(flag)); !s.ok()) {
+      return Fail(kExitStartupFailure, s.message());
+    }
+  }
+
   if (!flags.in_memory) {
     std::error_code ec;
     std::filesystem::create_directories(flags.data_dir, ec);
@@ -186,6 +203,7 @@ int Serve(const Flags& flags) {
   if (!store.ok()) return Fail(kExitStartupFailure, store.status().message());
 
   HookRegistry hooks;
+  plugins.Register(hooks);
   Engine engine(env, **store, hooks);
   if (Status s = engine.Open(); !s.ok()) return Fail(kExitStartupFailure, s.message());
 

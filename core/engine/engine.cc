@@ -404,4 +404,150 @@ Result<Engine::WriteResult> Engine::WriteItem(const TableDescription& table, con
   return result;
 }
 
+namespace {
+
+// The hash range [lo, hi) of a scan segment, over the 32-bit partition hash space.
+void SegmentBounds(uint32_t segment, uint32_t total, uint64_t* lo, uint64_t* hi) {
+  constexpr uint64_t kSpace = uint64_t{1} << 32;
+  *lo = uint64_t{segment} * kSpace / total;
+  *hi = (uint64_t{segment} + 1) * kSpace / total;
+}
+
+// The encoding of a string or binary sort key without its terminator: every key
+// beginning with those bytes starts with this (key_codec escapes 0x00 only as a
+// pair, so the escaped prefix of a value is the prefix of its escaped form).
+std::string OpenKeyValue(const AttributeValue& v) {
+  std::string out;
+  key_codec::AppendKeyValue(v, &out);
+  DYN_CHECK(out.size() >= 2);
+  out.resize(out.size() - 2);
+  return out;
+}
+
+// Reads one page of [start, end) from one snapshot. `after`, when not null, is a
+// row key the page starts after (forward) or before (backward).
+Result<Engine::Page> ReadPage(const Store& store, std::string start, std::string end,
+                              bool forward, const std::string* after,
+                              const Engine::PageLimits& limits) {
+  Engine::Page page;
+  if (!end.empty() && start >= end) return page;
+  auto snapshot = store.GetSnapshot();
+  auto it = store.NewIterator(std::move(start), std::move(end), snapshot.get());
+  if (forward) {
+    if (after) {
+      it->Seek(*after);
+      if (it->Valid() && it->key() == *after) it->Next();
+    } else {
+      it->SeekToFirst();
+    }
+  } else {
+    if (after) {
+      // The last key before `after`: the one before the first key >= after, or
+      // the range's last key when every key is before it.
+      it->Seek(*after);
+      if (it->Valid()) {
+        it->Prev();
+      } else {
+        it->SeekToLast();
+        if (it->Valid() && it->key() >= *after) it->Prev();
+      }
+    } else {
+      it->SeekToLast();
+    }
+  }
+  while (it->Valid()) {
+    DYN_ASSIGN_OR_RETURN(Item item, item_codec::Decode(it->value()));
+    size_t size = ItemSize(item);
+    page.bytes += size;
+    page.rows.push_back(Engine::ReadRow{std::move(item), size});
+    // As DynamoDB: the row that reaches a limit is part of the page, and reaching
+    // one ends the page even when no row follows.
+    if ((limits.max_items != 0 && page.rows.size() >= limits.max_items) ||
+        page.bytes >= limits.max_bytes) {
+      page.limited = true;
+      break;
+    }
+    if (forward) {
+      it->Next();
+    } else {
+      it->Prev();
+    }
+  }
+  DYN_RETURN_IF_ERROR(it->status());
+  return page;
+}
+
+}  // namespace
+
+Result<Engine::Page> Engine::QueryPartition(const TableDescription& table, const AttributeValue& pk,
+                                            const SortKeyRange& range, bool forward,
+                                            const Item* exclusive_start,
+                                            const PageLimits& limits) const {
+  const std::string prefix = key_codec::PartitionPrefix(table.table_id, 0, pk);
+  std::string start = prefix;
+  std::string end = key_codec::PrefixSuccessor(prefix);
+  // A key K's immediate successor is K + "\0": [K, K + "\0") holds K alone.
+  auto at = [&](const AttributeValue& v) {
+    std::string key = prefix;
+    key_codec::AppendKeyValue(v, &key);
+    return key;
+  };
+  auto just_after = [&](const AttributeValue& v) { return at(v) + std::string(1, '\0'); };
+  switch (range.op) {
+    case SortKeyRange::Op::kAll:
+      break;
+    case SortKeyRange::Op::kEq:
+      start = at(range.value);
+      end = just_after(range.value);
+      break;
+    case SortKeyRange::Op::kLt:
+      end = at(range.value);
+      break;
+    case SortKeyRange::Op::kLe:
+      end = just_after(range.value);
+      break;
+    case SortKeyRange::Op::kGt:
+      start = just_after(range.value);
+      break;
+    case SortKeyRange::Op::kGe:
+      start = at(range.value);
+      break;
+    case SortKeyRange::Op::kBetween:
+      start = at(range.value);
+      end = just_after(range.upper);
+      break;
+    case SortKeyRange::Op::kBeginsWith: {
+      start = prefix + OpenKeyValue(range.value);
+      end = key_codec::PrefixSuccessor(start);
+      break;
+    }
+  }
+  std::string after;
+  if (exclusive_start) after = RowKeyOf(table, *exclusive_start);
+  return ReadPage(store_, std::move(start), std::move(end), forward,
+                  exclusive_start ? &after : nullptr, limits);
+}
+
+Result<Engine::Page> Engine::ScanSegment(const TableDescription& table, uint32_t segment,
+                                         uint32_t total_segments, const Item* exclusive_start,
+                                         const PageLimits& limits) const {
+  DYN_CHECK(total_segments > 0 && segment < total_segments);
+  uint64_t lo, hi;
+  SegmentBounds(segment, total_segments, &lo, &hi);
+  std::string after;
+  if (exclusive_start) after = RowKeyOf(table, *exclusive_start);
+  return ReadPage(store_, key_codec::HashBoundKey(table.table_id, 0, lo),
+                  key_codec::HashBoundKey(table.table_id, 0, hi), /*forward=*/true,
+                  exclusive_start ? &after : nullptr, limits);
+}
+
+bool Engine::KeyInSegment(const TableDescription& table, const Item& key, uint32_t segment,
+                          uint32_t total_segments) const {
+  DYN_CHECK(total_segments > 0 && segment < total_segments);
+  uint64_t lo, hi;
+  SegmentBounds(segment, total_segments, &lo, &hi);
+  uint64_t hash = key_codec::PartitionHash(key.find(table.hash_key())->second);
+  return hash >= lo && hash < hi;
+}
+
 }  // namespace dynemu

@@ -103,6 +103,59 @@ class Engine {
                                 std::string_view operation, std::string_view request_id,
                                 const Mutator& mutate);
 
+  // ---- Range reads (Query and Scan). Each call reads one page from one Store
+  // snapshot and returns decoded items; what a page may hold is the caller's
+  // business (PageLimits), the engine only stops where it is told to.
+
+  struct ReadRow {
+    Item item;
+    size_t size = 0;  // ItemSize(item): what the page limit and capacity count
+  };
+
+  struct PageLimits {
+    size_t max_items = 0;         // 0: no limit
+    size_t max_bytes = 1 << 20;   // the page ends with the row that brings it to this many bytes
+  };
+
+  struct Page {
+    std::vector<ReadRow> rows;  // in the order read
+    size_t bytes = 0;           // the sum of the rows' sizes
+    // The page stopped on a limit (max_items or max_bytes reached), not at the
+    // end of the range: a continuation starts after the last row.
+    bool limited = false;
+  };
+
+  // The sort key part of a Query: which rows of the partition to read.
+  // kBeginsWith applies to S and B keys only.
+  struct SortKeyRange {
+    enum class Op { kAll, kEq, kLt, kLe, kGt, kGe, kBetween, kBeginsWith };
+    Op op = Op::kAll;
+    AttributeValue value;  // the operand (the lower bound of kBetween)
+    AttributeValue upper;  // kBetween's upper bound
+  };
+
+  // Reads rows of the partition `pk` within `range`, ascending by sort key when
+  // `forward`, else descending, starting after `exclusive_start` (a table key,
+  // which need not be in the range) when not null.
+  // REQUIRES: pk has the table's hash key type; range values the sort key type;
+  // exclusive_start passed ValidateKey.
+  Result<Page> QueryPartition(const TableDescription& table, const AttributeValue& pk,
+                              const SortKeyRange& range, bool forward, const Item* exclusive_start,
+                              const PageLimits& limits) const;
+
+  // Reads rows of segment `segment` of `total_segments` (the partition hash range
+  // [segment * 2^32 / total, (segment + 1) * 2^32 / total)), in key order,
+  // starting after `exclusive_start` when not null.
+  // REQUIRES: segment < total_segments; exclusive_start passed ValidateKey.
+  Result<Page> ScanSegment(const TableDescription& table, uint32_t segment,
+                           uint32_t total_segments, const Item* exclusive_start,
+                           const PageLimits& limits) const;
+
+  // True when the partition of `key` falls in that segment.
+  // REQUIRES: ValidateKey(table, key) is OK.
+  bool KeyInSegment(const TableDescription& table, const Item& key, uint32_t segment,
+                    uint32_t total_segments) const;
+
  private:
   struct Rep;
   Env& env_;

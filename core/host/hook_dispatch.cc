@@ -1,5 +1,7 @@
 #include "host/hook_dispatch.h"
 
+#include <algorithm>
+
 namespace dynemu {
 
 std::string_view HookPointName(HookPoint point) {
@@ -19,6 +21,19 @@ std::string_view HookPointName(HookPoint point) {
   return "unknown";
 }
 
+bool IsPostPoint(HookPoint point) {
+  switch (point) {
+    case HookPoint::kResponsePost:
+    case HookPoint::kWritePost:
+    case HookPoint::kIndexPost:
+    case HookPoint::kTxnValidatePost:
+    case HookPoint::kTxnCommitPost:
+      return true;
+    default:
+      return false;
+  }
+}
+
 void HookRegistry::Add(HookSubscriber* subscriber, uint32_t points) {
   for (size_t i = 0; i < lists_.size(); i++) {
     if (points & (1u << i)) lists_[i].push_back(subscriber);
@@ -28,14 +43,24 @@ void HookRegistry::Add(HookSubscriber* subscriber, uint32_t points) {
 namespace {
 
 // Calls `fn` on each subscriber in `order`, stopping at the first failure;
-// delays accumulate.
+// delays accumulate, and so do defers (the longest wins: the entry is applied
+// once, after every subscriber that wanted it later is satisfied).
 template <typename Range, typename Fn>
 Verdict Dispatch(const Range& subscribers, Fn fn) {
   int64_t delay = 0;
+  int64_t defer = -1;
   for (HookSubscriber* s : subscribers) {
     Verdict v = fn(*s);
     if (v.kind == Verdict::Kind::kFail) return v;
-    if (v.kind == Verdict::Kind::kDelay && v.delay_ms > 0) delay += v.delay_ms;
+    if ((v.kind == Verdict::Kind::kDelay || v.kind == Verdict::Kind::kDefer) && v.delay_ms > 0) {
+      delay += v.delay_ms;
+    }
+    if (v.kind == Verdict::Kind::kDefer) defer = std::max(defer, std::max<int64_t>(v.defer_ms, 0));
+  }
+  if (defer >= 0) {
+    Verdict v = Verdict::Defer(defer);
+    v.delay_ms = delay;
+    return v;
   }
   return delay > 0 ? Verdict::Delay(delay) : Verdict::Continue();
 }
@@ -69,6 +94,26 @@ Verdict HookRegistry::WritePost(const WriteEvent& event) const {
   const auto& list = lists_[static_cast<size_t>(HookPoint::kWritePost)];
   return Dispatch(Reversed<decltype(list)>{list},
                   [&](HookSubscriber& s) { return s.OnWritePost(event); });
+}
+
+Verdict HookRegistry::IndexPre(const IndexEvent& event) const {
+  return Dispatch(lists_[static_cast<size_t>(HookPoint::kIndexPre)],
+                  [&](HookSubscriber& s) { return s.OnIndexPre(event); });
+}
+
+Verdict HookRegistry::IndexPost(const IndexEvent& event) const {
+  const auto& list = lists_[static_cast<size_t>(HookPoint::kIndexPost)];
+  return Dispatch(Reversed<decltype(list)>{list},
+                  [&](HookSubscriber& s) { return s.OnIndexPost(event); });
+}
+
+Verdict HookRegistry::Txn(HookPoint point, const TxnEvent& event) const {
+  DYN_CHECK(point == HookPoint::kTxnValidatePre || point == HookPoint::kTxnValidatePost ||
+            point == HookPoint::kTxnCommitPre || point == HookPoint::kTxnCommitPost);
+  const auto& list = lists_[static_cast<size_t>(point)];
+  auto call = [&](HookSubscriber& s) { return s.OnTxn(point, event); };
+  if (IsPostPoint(point)) return Dispatch(Reversed<decltype(list)>{list}, call);
+  return Dispatch(list, call);
 }
 
 }  // namespace dynemu

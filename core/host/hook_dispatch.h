@@ -34,20 +34,31 @@ enum class HookPoint : uint8_t {
 // "request.pre", "response.post", ...
 std::string_view HookPointName(HookPoint point);
 
+// True for the points that run in reverse load order (response.post, *.post).
+bool IsPostPoint(HookPoint point);
+
+// The bit of `point` in a subscription mask (HookRegistry::Add). The same bits
+// as DYNEMU_HOOK_BIT in dynemu/hooks.h.
+constexpr uint32_t HookBit(HookPoint point) { return 1u << static_cast<uint32_t>(point); }
+
 // A subscriber's answer to one event.
 struct Verdict {
   enum class Kind : uint8_t {
     kContinue,  // go on: next subscriber, then the operation
     kFail,      // stop the operation and answer `error` (a DynamoDB error)
     kDelay,     // go on, but hold the response back `delay_ms` more milliseconds
+    kDefer,     // index.pre only: apply the index change `defer_ms` later (and
+                // hold the response back `delay_ms`, when positive)
   };
   Kind kind = Kind::kContinue;
   Status error;          // kFail only
-  int64_t delay_ms = 0;  // kDelay only
+  int64_t delay_ms = 0;  // kDelay (and kDefer)
+  int64_t defer_ms = 0;  // kDefer only
 
   static Verdict Continue() { return {}; }
-  static Verdict Fail(Status s) { return {Kind::kFail, std::move(s), 0}; }
-  static Verdict Delay(int64_t ms) { return {Kind::kDelay, Status(), ms}; }
+  static Verdict Fail(Status s) { return {Kind::kFail, std::move(s), 0, 0}; }
+  static Verdict Delay(int64_t ms) { return {Kind::kDelay, Status(), ms, 0}; }
+  static Verdict Defer(int64_t ms) { return {Kind::kDefer, Status(), 0, ms}; }
 };
 
 // request.pre: the request before it is decoded. A subscriber may replace the body.
@@ -77,6 +88,34 @@ struct WriteEvent {
   std::string_view request_id;
 };
 
+// index.pre / index.post: one secondary-index entry changing because of a write
+// to its base table. Fired by the index code once indexes exist; index.pre may
+// answer kDefer (the entry is applied later, by a queue the host owns).
+struct IndexEvent {
+  std::string_view operation;
+  std::string_view table;                 // the base table
+  std::string_view index_name;
+  const Item* key;                        // the base item's primary key
+  const std::optional<Item>* old_entry;   // the index entry before (nullopt: none)
+  const std::optional<Item>* new_entry;   // after (nullopt: the entry is removed)
+  std::string_view request_id;
+};
+
+// txn.validate.pre/.post, txn.commit.pre/.post: one transaction as a whole.
+// Fired by the transaction code once transactions exist. A kFail cancels the
+// transaction with that error (at the .post of commit it only changes the answer).
+struct TxnEvent {
+  std::string_view operation;   // "TransactWriteItems", "TransactGetItems"
+  std::string_view request;     // the request body; its TransactItems are the actions
+  const Status* outcome;        // txn.validate.post: the result of the condition
+                                // checks (OK, or TransactionCanceledException with
+                                // its reasons); nullptr at the other points
+  std::string_view request_id;
+};
+
+// Receives the events of the points it was added for (HookRegistry::Add). Called
+// concurrently from many threads; one event is never shared between threads.
+// Each method returns its verdict; the defaults continue.
 class HookSubscriber {
  public:
   virtual ~HookSubscriber() = default;
@@ -84,6 +123,10 @@ class HookSubscriber {
   virtual Verdict OnResponsePost(ResponseEvent& event) { return Verdict::Continue(); }
   virtual Verdict OnWritePre(WriteEvent& event) { return Verdict::Continue(); }
   virtual Verdict OnWritePost(const WriteEvent& event) { return Verdict::Continue(); }
+  virtual Verdict OnIndexPre(const IndexEvent& event) { return Verdict::Continue(); }
+  virtual Verdict OnIndexPost(const IndexEvent& event) { return Verdict::Continue(); }
+  // `point` is one of the four txn.* points.
+  virtual Verdict OnTxn(HookPoint point, const TxnEvent& event) { return Verdict::Continue(); }
 };
 
 // The subscribers of each point, in call order. Filled at start-up, before the
@@ -100,6 +143,12 @@ class HookRegistry {
   Verdict ResponsePost(ResponseEvent& event) const;
   Verdict WritePre(WriteEvent& event) const;
   Verdict WritePost(const WriteEvent& event) const;
+  // As above; when any subscriber defers, the result is kDefer with the longest
+  // defer_ms and the summed delay_ms (unless one fails).
+  Verdict IndexPre(const IndexEvent& event) const;
+  Verdict IndexPost(const IndexEvent& event) const;
+  // REQUIRES: `point` is one of the four txn.* points.
+  Verdict Txn(HookPoint point, const TxnEvent& event) const;
 
  private:
   std::array<std::vector<HookSubscriber*>, static_cast<size_t>(HookPoint::kCount)> lists_;

@@ -1,28 +1,23 @@
 #include "ops/item_ops.h"
 
+#include <optional>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "engine/engine.h"
+#include "expr/attribute_updates.h"
+#include "expr/evaluator.h"
+#include "expr/legacy_conditions.h"
+#include "expr/projection.h"
+#include "expr/request_expressions.h"
+#include "expr/update_applier.h"
 #include "ops/capacity.h"
 #include "value/item_size.h"
 #include "value/value_codec.h"
 
 namespace dynemu {
 namespace {
-
-// The item operations' parameters that belong to the expression language and
-// its legacy forms. Until dynemu evaluates them, a request that uses one is
-// refused outright: silently ignoring a condition would report writes that
-// DynamoDB would have refused.
-Status RejectUnsupported(const json::Value& request, std::initializer_list<std::string_view> names) {
-  for (std::string_view name : names) {
-    if (json::FindMember(request, name) != nullptr) {
-      return ValidationError("dynemu does not support the parameter " + std::string(name) +
-                             " yet");
-    }
-  }
-  return Status::OK();
-}
 
 std::string_view TableNameOf(const json::Value& request) {
   const json::Value* v = json::FindMember(request, "TableName");
@@ -45,14 +40,59 @@ Result<Item> DecodeItemMember(const json::Value& request, std::string_view membe
   return DecodeItem(*v);
 }
 
-std::string_view ReturnValuesOf(const json::Value& request) {
-  const json::Value* v = json::FindMember(request, "ReturnValues");
-  return v && v->IsString() ? json::AsStringView(*v) : std::string_view("NONE");
+std::string_view StringMember(const json::Value& request, std::string_view member,
+                              std::string_view fallback) {
+  const json::Value* v = json::FindMember(request, member);
+  return v && v->IsString() ? json::AsStringView(*v) : fallback;
 }
 
 bool ConsistentReadOf(const json::Value& request) {
   const json::Value* v = json::FindMember(request, "ConsistentRead");
   return v && v->IsBool() && v->GetBool();
+}
+
+// The condition of a write: a ConditionExpression or the legacy Expected (the
+// two cannot come together), and whether a failure returns the old item.
+struct WriteCondition {
+  std::optional<expr::ConditionExpression> expression;
+  expr::LegacyConditions expected;
+  bool return_old_on_failure = false;
+
+  // OK, or ConditionalCheckFailedException, carrying the current item when asked.
+  Status Check(const std::optional<Item>& current) const {
+    static const Item kEmpty;
+    const Item& item = current ? *current : kEmpty;
+    bool ok = expression ? expr::EvaluateCondition(expression->root, item)
+                         : expr::EvaluateLegacyConditions(expected, item);
+    if (ok) return Status::OK();
+    Status failed(ErrorCode::kConditionalCheckFailed, "The conditional request failed");
+    if (return_old_on_failure && current) failed.set_extra_members("\"Item\":" + ToJson(*current));
+    return failed;
+  }
+};
+
+// Decodes Expected and ConditionalOperator, then the expressions, as the write
+// operations do after their own members.
+Result<WriteCondition> DecodeWriteCondition(const json::Value& request,
+                                            expr::CompiledExpressions* compiled) {
+  WriteCondition condition;
+  DYN_ASSIGN_OR_RETURN(condition.expected,
+                       expr::DecodeExpected(json::FindMember(request, "Expected"),
+                                            json::FindMember(request, "ConditionalOperator")));
+  DYN_ASSIGN_OR_RETURN(*compiled, expr::CompileExpressions(request, /*takes_values=*/true));
+  condition.expression = std::move(compiled->condition);
+  condition.return_old_on_failure =
+      StringMember(request, "ReturnValuesOnConditionCheckFailure", "NONE") == "ALL_OLD";
+  return condition;
+}
+
+const expr::ExpressionParams kConditionParams{{"ConditionExpression"},
+                                              {"Expected", "ConditionalOperator"}};
+
+void WriteAttributes(const std::optional<Item>& item, json::Writer& out) {
+  if (!item || item->empty()) return;
+  json::WriteKey(out, "Attributes");
+  EncodeItem(*item, out);
 }
 
 }  // namespace
@@ -63,17 +103,16 @@ struct PutItemInput {
   std::string table_name;
   Item item;
   bool return_old = false;
+  WriteCondition condition;
   ReturnConsumedCapacity return_capacity = ReturnConsumedCapacity::kNone;
 };
 
 Result<PutItemInput> DecodePutItem(const json::Value& request) {
-  DYN_RETURN_IF_ERROR(RejectUnsupported(
-      request, {"ConditionExpression", "Expected", "ConditionalOperator",
-                "ExpressionAttributeNames", "ExpressionAttributeValues"}));
+  DYN_RETURN_IF_ERROR(expr::CheckExpressionParams(request, kConditionParams));
   PutItemInput in;
   in.table_name = TableNameOf(request);
   DYN_ASSIGN_OR_RETURN(in.item, DecodeItemMember(request, "Item"));
-  std::string_view rv = ReturnValuesOf(request);
+  std::string_view rv = StringMember(request, "ReturnValues", "NONE");
   if (rv != "NONE" && rv != "ALL_OLD") {
     return ValidationError("ReturnValues can only be ALL_OLD or NONE");
   }
@@ -81,6 +120,8 @@ Result<PutItemInput> DecodePutItem(const json::Value& request) {
   if (ItemSize(in.item) > kMaxItemBytes) {
     return ValidationError("Item size has exceeded the maximum allowed size");
   }
+  expr::CompiledExpressions compiled;
+  DYN_ASSIGN_OR_RETURN(in.condition, DecodeWriteCondition(request, &compiled));
   in.return_capacity = ParseReturnConsumedCapacity(request);
   return in;
 }
@@ -93,7 +134,8 @@ Status HandlePutItem(OpContext& ctx, const json::Value& request, json::Writer& o
   DYN_ASSIGN_OR_RETURN(
       Engine::WriteResult result,
       ctx.engine.WriteItem(*table, key, ctx.operation, ctx.request_id,
-                           [&](const std::optional<Item>&) -> Result<std::optional<Item>> {
+                           [&](const std::optional<Item>& current) -> Result<std::optional<Item>> {
+                             DYN_RETURN_IF_ERROR(in.condition.Check(current));
                              return std::optional<Item>(in.item);
                            }));
   ctx.delay_ms += result.delay_ms;
@@ -102,10 +144,7 @@ Status HandlePutItem(OpContext& ctx, const json::Value& request, json::Writer& o
   size_t bytes = result.new_image ? ItemSize(*result.new_image) : 0;
   if (result.old_image) bytes = std::max(bytes, ItemSize(*result.old_image));
   out.StartObject();
-  if (in.return_old && result.old_image) {
-    json::WriteKey(out, "Attributes");
-    EncodeItem(*result.old_image, out);
-  }
+  if (in.return_old) WriteAttributes(result.old_image, out);
   WriteConsumedCapacity(in.return_capacity, table->table_name, WriteUnits(bytes), out);
   out.EndObject();
   return Status::OK();
@@ -117,18 +156,19 @@ struct GetItemInput {
   std::string table_name;
   Item key;
   bool consistent_read = false;
-  std::optional<std::vector<std::string>> attributes_to_get;
+  // What to return: the paths of a ProjectionExpression, or of AttributesToGet.
+  std::optional<std::vector<expr::DocumentPath>> projection;
   ReturnConsumedCapacity return_capacity = ReturnConsumedCapacity::kNone;
 };
 
 Result<GetItemInput> DecodeGetItem(const json::Value& request) {
   DYN_RETURN_IF_ERROR(
-      RejectUnsupported(request, {"ProjectionExpression", "ExpressionAttributeNames"}));
+      expr::CheckExpressionParams(request, {{"ProjectionExpression"}, {"AttributesToGet"}}));
   GetItemInput in;
   in.table_name = TableNameOf(request);
   DYN_ASSIGN_OR_RETURN(in.key, DecodeItemMember(request, "Key"));
   if (const json::Value* names = json::FindMember(request, "AttributesToGet")) {
-    std::vector<std::string> list;
+    std::vector<expr::DocumentPath> paths;
     std::set<std::string_view> seen;
     for (const auto& name : names->GetArray()) {
       std::string_view s = json::AsStringView(name);
@@ -137,9 +177,19 @@ Result<GetItemInput> DecodeGetItem(const json::Value& request) {
             "One or more parameter values were invalid: Duplicate value in attribute name: " +
             std::string(s));
       }
-      list.emplace_back(s);
+      expr::PathStep step;
+      step.name = std::string(s);
+      paths.push_back({std::move(step)});
     }
-    in.attributes_to_get = std::move(list);
+    in.projection = std::move(paths);
+  }
+  // GetItem has no ExpressionAttributeValues: DynamoDB ignores the member.
+  DYN_ASSIGN_OR_RETURN(expr::CompiledExpressions compiled,
+                       expr::CompileExpressions(request, /*takes_values=*/false));
+  if (compiled.projection) {
+    std::vector<expr::DocumentPath> paths;
+    for (expr::Operand& path : compiled.projection->paths) paths.push_back(std::move(path.path));
+    in.projection = std::move(paths);
   }
   in.consistent_read = ConsistentReadOf(request);
   in.return_capacity = ParseReturnConsumedCapacity(request);
@@ -157,19 +207,164 @@ Status HandleGetItem(OpContext& ctx, const json::Value& request, json::Writer& o
   out.StartObject();
   if (item) {
     json::WriteKey(out, "Item");
-    if (in.attributes_to_get) {
-      Item projected;
-      for (const auto& name : *in.attributes_to_get) {
-        auto it = item->find(name);
-        if (it != item->end()) projected.emplace(it->first, it->second);
-      }
-      EncodeItem(projected, out);
+    if (in.projection) {
+      std::vector<const expr::DocumentPath*> paths;
+      for (const expr::DocumentPath& p : *in.projection) paths.push_back(&p);
+      EncodeItem(expr::ProjectItem(*item, paths), out);
     } else {
       EncodeItem(*item, out);
     }
   }
-  WriteConsumedCapacity(in.return_capacity, table->table_name,
-                        ReadUnits(bytes, in.consistent_read), out);
+  WriteConsumedCapacity(in.return_capacity, table->table_name, ReadUnits(bytes, in.consistent_read),
+                        out);
+  out.EndObject();
+  return Status::OK();
+}
+
+// ---- UpdateItem
+
+struct UpdateItemInput {
+  std::string table_name;
+  Item key;
+  std::optional<expr::UpdateExpression> update;
+  std::vector<expr::AttributeUpdate> attribute_updates;
+  WriteCondition condition;
+  std::string return_values = "NONE";
+  ReturnConsumedCapacity return_capacity = ReturnConsumedCapacity::kNone;
+
+  // The paths the update writes: what UPDATED_OLD and UPDATED_NEW return.
+  std::vector<expr::DocumentPath> TouchedPaths() const {
+    std::vector<expr::DocumentPath> paths;
+    if (update) {
+      for (const expr::UpdateAction& action : update->actions) paths.push_back(action.path.path);
+    }
+    for (const expr::AttributeUpdate& u : attribute_updates) {
+      expr::PathStep step;
+      step.name = u.attribute;
+      paths.push_back({std::move(step)});
+    }
+    return paths;
+  }
+
+  // The top-level attributes written, and those read or written through a
+  // nested path, as the key checks need them.
+  void Heads(std::vector<std::string>* written, std::set<std::string>* nested) const {
+    for (const expr::AttributeUpdate& u : attribute_updates) written->push_back(u.attribute);
+    if (!update) return;
+    std::vector<const expr::Operand*> pending;
+    for (const expr::UpdateAction& action : update->actions) {
+      written->push_back(action.path.path[0].name);
+      pending.push_back(&action.path);
+      pending.push_back(&action.value);
+    }
+    while (!pending.empty()) {
+      const expr::Operand* op = pending.back();
+      pending.pop_back();
+      if (op->kind == expr::Operand::Kind::kPath && op->path.size() > 1) {
+        nested->insert(op->path[0].name);
+      }
+      for (const expr::Operand& arg : op->args) pending.push_back(&arg);
+    }
+  }
+};
+
+Result<UpdateItemInput> DecodeUpdateItem(const json::Value& request) {
+  DYN_RETURN_IF_ERROR(expr::CheckExpressionParams(
+      request, {{"UpdateExpression", "ConditionExpression"},
+                {"AttributeUpdates", "Expected", "ConditionalOperator"}}));
+  UpdateItemInput in;
+  in.table_name = TableNameOf(request);
+  DYN_ASSIGN_OR_RETURN(in.key, DecodeItemMember(request, "Key"));
+  DYN_ASSIGN_OR_RETURN(in.attribute_updates,
+                       expr::DecodeAttributeUpdates(json::FindMember(request, "AttributeUpdates")));
+  expr::CompiledExpressions compiled;
+  DYN_ASSIGN_OR_RETURN(in.condition, DecodeWriteCondition(request, &compiled));
+  in.update = std::move(compiled.update);
+  in.return_values = std::string(StringMember(request, "ReturnValues", "NONE"));
+  in.return_capacity = ParseReturnConsumedCapacity(request);
+  return in;
+}
+
+// The key checks of an update, after the table is known: no key attribute may be
+// written, nor read through a nested path.
+Status CheckKeyUpdates(const TableDescription& table, const UpdateItemInput& in) {
+  std::vector<std::string> written;
+  std::set<std::string> nested;
+  in.Heads(&written, &nested);
+  for (const KeySchemaElement& element : table.key_schema) {
+    if (std::find(written.begin(), written.end(), element.attribute_name) != written.end()) {
+      return ValidationError("One or more parameter values were invalid: Cannot update attribute " +
+                             element.attribute_name + ". This attribute is part of the key");
+    }
+  }
+  for (const KeySchemaElement& element : table.key_schema) {
+    if (nested.count(element.attribute_name) > 0) {
+      return ValidationError(
+          "Key attributes must be scalars; list random access '[]' and map lookup '.' are not "
+          "allowed: Key: " +
+          element.attribute_name);
+    }
+  }
+  return Status::OK();
+}
+
+Status HandleUpdateItem(OpContext& ctx, const json::Value& request, json::Writer& out) {
+  DYN_ASSIGN_OR_RETURN(UpdateItemInput in, DecodeUpdateItem(request));
+  DYN_ASSIGN_OR_RETURN(auto table, FindActiveTable(ctx.engine, in.table_name));
+  Status key_status = ctx.engine.ValidateKey(*table, in.key);
+  if (!key_status.ok()) {
+    // UpdateItem words the empty key value message as PutItem does.
+    constexpr std::string_view kWere = "One or more parameter values were invalid:";
+    const std::string& message = key_status.message();
+    if (message.rfind(kWere, 0) == 0 &&
+        message.find("cannot contain an empty") != std::string::npos) {
+      return ValidationError("One or more parameter values are not valid." +
+                             message.substr(kWere.size()));
+    }
+    return key_status;
+  }
+  DYN_RETURN_IF_ERROR(CheckKeyUpdates(*table, in));
+
+  DYN_ASSIGN_OR_RETURN(
+      Engine::WriteResult result,
+      ctx.engine.WriteItem(
+          *table, in.key, ctx.operation, ctx.request_id,
+          [&](const std::optional<Item>& current) -> Result<std::optional<Item>> {
+            DYN_RETURN_IF_ERROR(in.condition.Check(current));
+            // A new item starts as its key, which the update expression can read.
+            const Item& base = current ? *current : in.key;
+            Item updated;
+            if (in.update) {
+              DYN_ASSIGN_OR_RETURN(updated, expr::ApplyUpdate(*in.update, base));
+            } else {
+              DYN_ASSIGN_OR_RETURN(updated,
+                                   expr::ApplyAttributeUpdates(in.attribute_updates, base));
+            }
+            if (ItemSize(updated) > kMaxItemBytes) {
+              return ValidationError("Item size to update has exceeded the maximum allowed size");
+            }
+            return std::optional<Item>(std::move(updated));
+          }));
+  ctx.delay_ms += result.delay_ms;
+
+  size_t bytes = result.new_image ? ItemSize(*result.new_image) : 0;
+  if (result.old_image) bytes = std::max(bytes, ItemSize(*result.old_image));
+  out.StartObject();
+  const std::string& rv = in.return_values;
+  if (rv == "ALL_OLD") {
+    WriteAttributes(result.old_image, out);
+  } else if (rv == "ALL_NEW") {
+    WriteAttributes(result.new_image, out);
+  } else if (rv == "UPDATED_OLD" || rv == "UPDATED_NEW") {
+    const std::optional<Item>& image = rv == "UPDATED_OLD" ? result.old_image : result.new_image;
+    if (image) {
+      std::vector<expr::DocumentPath> touched = in.TouchedPaths();
+      std::vector<const expr::DocumentPath*> paths;
+      for (const expr::DocumentPath& p : touched) paths.push_back(&p);
+      WriteAttributes(expr::ProjectItem(*image, paths), out);
+    }
+  }
+  WriteConsumedCapacity(in.return_capacity, table->table_name, WriteUnits(bytes), out);
   out.EndObject();
   return Status::OK();
 }
@@ -180,21 +375,22 @@ struct DeleteItemInput {
   std::string table_name;
   Item key;
   bool return_old = false;
+  WriteCondition condition;
   ReturnConsumedCapacity return_capacity = ReturnConsumedCapacity::kNone;
 };
 
 Result<DeleteItemInput> DecodeDeleteItem(const json::Value& request) {
-  DYN_RETURN_IF_ERROR(RejectUnsupported(
-      request, {"ConditionExpression", "Expected", "ConditionalOperator",
-                "ExpressionAttributeNames", "ExpressionAttributeValues"}));
+  DYN_RETURN_IF_ERROR(expr::CheckExpressionParams(request, kConditionParams));
   DeleteItemInput in;
   in.table_name = TableNameOf(request);
   DYN_ASSIGN_OR_RETURN(in.key, DecodeItemMember(request, "Key"));
-  std::string_view rv = ReturnValuesOf(request);
+  std::string_view rv = StringMember(request, "ReturnValues", "NONE");
   if (rv != "NONE" && rv != "ALL_OLD") {
     return ValidationError("ReturnValues can only be ALL_OLD or NONE");
   }
   in.return_old = rv == "ALL_OLD";
+  expr::CompiledExpressions compiled;
+  DYN_ASSIGN_OR_RETURN(in.condition, DecodeWriteCondition(request, &compiled));
   in.return_capacity = ParseReturnConsumedCapacity(request);
   return in;
 }
@@ -206,17 +402,15 @@ Status HandleDeleteItem(OpContext& ctx, const json::Value& request, json::Writer
   DYN_ASSIGN_OR_RETURN(
       Engine::WriteResult result,
       ctx.engine.WriteItem(*table, in.key, ctx.operation, ctx.request_id,
-                           [](const std::optional<Item>&) -> Result<std::optional<Item>> {
+                           [&](const std::optional<Item>& current) -> Result<std::optional<Item>> {
+                             DYN_RETURN_IF_ERROR(in.condition.Check(current));
                              return std::optional<Item>();
                            }));
   ctx.delay_ms += result.delay_ms;
 
   size_t bytes = result.old_image ? ItemSize(*result.old_image) : 0;
   out.StartObject();
-  if (in.return_old && result.old_image) {
-    json::WriteKey(out, "Attributes");
-    EncodeItem(*result.old_image, out);
-  }
+  if (in.return_old) WriteAttributes(result.old_image, out);
   WriteConsumedCapacity(in.return_capacity, table->table_name, WriteUnits(bytes), out);
   out.EndObject();
   return Status::OK();

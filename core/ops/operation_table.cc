@@ -3,7 +3,9 @@
 #include <array>
 #include <utility>
 
+#include "ops/batch_ops.h"
 #include "ops/item_ops.h"
+#include "ops/read_ops.h"
 #include "ops/table_ops.h"
 
 namespace dynemu {
@@ -16,6 +18,8 @@ struct Entry {
 
 // Every operation dynemu implements, under its X-Amz-Target name.
 constexpr std::array kOperations = {
+    Entry{"BatchGetItem", &HandleBatchGetItem},
+    Entry{"BatchWriteItem", &HandleBatchWriteItem},
     Entry{"CreateTable", &HandleCreateTable},
     Entry{"DeleteItem", &HandleDeleteItem},
     Entry{"DeleteTable", &HandleDeleteTable},
@@ -25,8 +29,11 @@ constexpr std::array kOperations = {
     Entry{"ListTables", &HandleListTables},
     Entry{"ListTagsOfResource", &HandleListTagsOfResource},
     Entry{"PutItem", &HandlePutItem},
+    Entry{"Query", &HandleQuery},
+    Entry{"Scan", &HandleScan},
     Entry{"TagResource", &HandleTagResource},
     Entry{"UntagResource", &HandleUntagResource},
+    Entry{"UpdateItem", &HandleUpdateItem},
     Entry{"UpdateTable", &HandleUpdateTable},
     Entry{"UpdateTimeToLive", &HandleUpdateTimeToLive},
 };

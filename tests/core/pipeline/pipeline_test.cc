@@ -119,11 +119,18 @@ TEST_F(PipelineTest, ItemOperationErrors) {
   EXPECT_EQ(rv.body,
             R"({"__type":"com.amazon.coral.validate#ValidationException",)"
             R"("message":"ReturnValues can only be ALL_OLD or NONE"})");
-  // Expression parameters are refused, never ignored, until they are evaluated.
-  Response cond = Run(Op("PutItem",
-      R"j({"TableName":"Tbl","Item":{"id":{"S":"a"}},"ConditionExpression":"attribute_not_exists(id)"})j"));
-  EXPECT_EQ(cond.http_status, 400);
-  EXPECT_NE(cond.body.find("ConditionExpression"), std::string::npos);
+  // A condition is evaluated: the first conditional put creates the item, the
+  // second finds it and fails, returning it when asked.
+  const std::string conditional =
+      R"j({"TableName":"Tbl","Item":{"id":{"S":"a"}},"ConditionExpression":"attribute_not_exists(id)",)j"
+      R"j("ReturnValuesOnConditionCheckFailure":"ALL_OLD"})j";
+  Response cond = Run(Op("PutItem", conditional));
+  EXPECT_EQ(cond.http_status, 200) << cond.body;
+  Response failed = Run(Op("PutItem", conditional));
+  EXPECT_EQ(failed.http_status, 400);
+  EXPECT_EQ(failed.body,
+            R"({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",)"
+            R"("message":"The conditional request failed","Item":{"id":{"S":"a"}}})");
 }
 
 TEST_F(PipelineTest, ReturnValuesAndCapacity) {

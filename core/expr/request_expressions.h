@@ -1,0 +1,55 @@
+#pragma once
+
+// The expression parameters of one request, checked and compiled the way DynamoDB
+// does it for every operation that takes them (PutItem, UpdateItem, DeleteItem,
+// GetItem, Query, Scan, and the transaction and batch forms).
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "expr/ast.h"
+#include "json/json.h"
+
+namespace dynemu::expr {
+
+// Which expression parameters an operation has, and its legacy parameters that
+// cannot be mixed with them, each in the order DynamoDB lists them in messages.
+struct ExpressionParams {
+  std::vector<std::string_view> expressions;  // e.g. {"UpdateExpression", "ConditionExpression"}
+  std::vector<std::string_view> non_expressions;  // e.g. {"AttributeUpdates", "Expected"}
+};
+
+// The first of the checks of expression and legacy parameters, with DynamoDB's
+// messages:
+//   "Can not use both expression and non-expression parameters in the same request:
+//    Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}"
+//   "ExpressionAttributeNames can only be specified when using expressions"
+//   "ExpressionAttributeValues can only be specified when using expressions:
+//    ConditionExpression is null"   ("UpdateExpression and ConditionExpression are null")
+// KeyConditions used with KeyConditionExpression absent is not a mix (Query).
+// ProjectionExpression alone does not allow ExpressionAttributeValues.
+Status CheckExpressionParams(const json::Value& request, const ExpressionParams& params);
+
+// A request's expressions, parsed, validated and with their placeholders
+// resolved: self-contained, usable after the request is gone.
+struct CompiledExpressions {
+  std::optional<UpdateExpression> update;
+  std::optional<ConditionExpression> condition;
+  std::optional<ConditionExpression> key_condition;
+  std::optional<ConditionExpression> filter;
+  std::optional<ProjectionExpression> projection;
+};
+
+// Compiles every expression member of `request` (UpdateExpression,
+// ConditionExpression, KeyConditionExpression, FilterExpression,
+// ProjectionExpression, in that order) against its ExpressionAttributeNames and,
+// when `takes_values`, ExpressionAttributeValues (GetItem has none and ignores
+// the member), then checks that every placeholder was used. Errors are
+// substitution.h's for the maps, "Invalid <ExpressionName>: <parser.h or
+// validator.h message>" for an expression, then the unused-placeholder messages.
+// REQUIRES: the request passed the shape check.
+Result<CompiledExpressions> CompileExpressions(const json::Value& request, bool takes_values);
+
+}  // namespace dynemu::expr

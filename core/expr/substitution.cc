@@ -1,0 +1,236 @@
+#include "expr/substitution.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <set>
+
+#include "value/value_codec.h"
+
+namespace dynemu::expr {
+namespace {
+
+// Java's String.hashCode over the UTF-16 code units of the UTF-8 text `s`.
+int32_t JavaStringHash(std::string_view s) {
+  uint32_t h = 0;
+  auto add = [&h](uint32_t unit) { h = 31 * h + unit; };
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    uint32_t cp;
+    size_t len;
+    if (c < 0x80) {
+      cp = c;
+      len = 1;
+    } else if ((c >> 5) == 0x6 && i + 1 < s.size()) {
+      cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu);
+      len = 2;
+    } else if ((c >> 4) == 0xE && i + 2 < s.size()) {
+      cp = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) |
+           (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
+      len = 3;
+    } else if ((c >> 3) == 0x1E && i + 3 < s.size()) {
+      cp = ((c & 0x07u) << 18) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 12) |
+           ((static_cast<unsigned char>(s[i + 2]) & 0x3Fu) << 6) |
+           (static_cast<unsigned char>(s[i + 3]) & 0x3Fu);
+      len = 4;
+    } else {
+      cp = 0xFFFD;  // what Java decodes a malformed byte to
+      len = 1;
+    }
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      add(0xD800 + (cp >> 10));
+      add(0xDC00 + (cp & 0x3FF));
+    } else {
+      add(cp);
+    }
+    i += len;
+  }
+  return static_cast<int32_t>(h);
+}
+
+bool IsPlaceholderChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// "#[A-Za-z0-9_]+" or ":[A-Za-z0-9_]+".
+bool IsValidPlaceholder(std::string_view key, char prefix) {
+  if (key.size() < 2 || key[0] != prefix) return false;
+  return std::all_of(key.begin() + 1, key.end(), IsPlaceholderChar);
+}
+
+// The members of a JSON object as (key, value) in request order; a repeated key
+// keeps its first position and its last value, as a JSON parser into a map would.
+std::vector<std::pair<std::string, const json::Value*>> Members(const json::Value& object) {
+  std::vector<std::pair<std::string, const json::Value*>> out;
+  std::map<std::string_view, size_t> position;
+  for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
+    std::string_view key = json::AsStringView(it->name);
+    auto [slot, inserted] = position.emplace(key, out.size());
+    if (inserted) {
+      out.emplace_back(std::string(key), &it->value);
+    } else {
+      out[slot->second].second = &it->value;
+    }
+  }
+  return out;
+}
+
+// The indexes of `keys` in the order Java's HashMap iterates them (see
+// JavaHashMapOrder).
+std::vector<size_t> JavaOrderIndexes(const std::vector<std::string>& keys) {
+  // HashMap starts with 16 buckets and doubles whenever it holds more than 3/4
+  // of its bucket count; a resize keeps the relative order within a bucket.
+  uint64_t buckets = 16;
+  while (keys.size() > buckets * 3 / 4) buckets *= 2;
+  std::vector<std::pair<uint64_t, size_t>> slots;
+  slots.reserve(keys.size());
+  for (size_t i = 0; i < keys.size(); i++) {
+    uint32_t h = static_cast<uint32_t>(JavaStringHash(keys[i]));
+    uint32_t spread = h ^ (h >> 16);
+    slots.emplace_back(spread & (buckets - 1), i);
+  }
+  std::stable_sort(slots.begin(), slots.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<size_t> out;
+  out.reserve(keys.size());
+  for (const auto& slot : slots) out.push_back(slot.second);
+  return out;
+}
+
+// The positions of `members` in the order DynamoDB's Java map iterates them.
+std::vector<size_t> InJavaOrder(
+    const std::vector<std::pair<std::string, const json::Value*>>& members) {
+  std::vector<std::string> keys;
+  keys.reserve(members.size());
+  for (const auto& m : members) keys.push_back(m.first);
+  return JavaOrderIndexes(keys);
+}
+
+Status CheckKey(std::string_view map_name, std::string_view key, char prefix) {
+  if (key.size() > kMaxPlaceholderBytes) {
+    return ValidationError(std::string(map_name) +
+                           " contains invalid key: The expression attribute map contains a key "
+                           "that is too long");
+  }
+  if (!IsValidPlaceholder(key, prefix)) {
+    return ValidationError(std::string(map_name) + " contains invalid key: Syntax error; key: \"" +
+                           std::string(key) + "\"");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+std::vector<std::string> JavaHashMapOrder(const std::vector<std::string>& keys) {
+  std::vector<std::string> out;
+  out.reserve(keys.size());
+  for (size_t i : JavaOrderIndexes(keys)) out.push_back(keys[i]);
+  return out;
+}
+
+Result<ExpressionAttributes> ExpressionAttributes::Decode(const json::Value* names,
+                                                          const json::Value* values) {
+  ExpressionAttributes out;
+  if (names != nullptr) {
+    auto members = Members(*names);
+    if (members.empty()) return ValidationError("ExpressionAttributeNames must not be empty");
+    for (size_t i : InJavaOrder(members)) {
+      const auto& [key, value] = members[i];
+      DYN_RETURN_IF_ERROR(CheckKey("ExpressionAttributeNames", key, '#'));
+      if (!value->IsString() || value->GetStringLength() == 0) {
+        return ValidationError(
+            "ExpressionAttributeNames contains invalid value: Empty attribute name for key " + key);
+      }
+    }
+    for (size_t i = 0; i < members.size(); i++) {
+      out.names_[members[i].first] =
+          NameEntry{std::string(json::AsStringView(*members[i].second)), i, false};
+    }
+  }
+  if (values != nullptr) {
+    auto members = Members(*values);
+    if (members.empty()) return ValidationError("ExpressionAttributeValues must not be empty");
+    std::vector<size_t> order = InJavaOrder(members);
+    for (size_t i : order) {
+      DYN_RETURN_IF_ERROR(CheckKey("ExpressionAttributeValues", members[i].first, ':'));
+    }
+    for (size_t i : order) {
+      const auto& [key, value] = members[i];
+      Result<AttributeValue> decoded = DecodeAttributeValue(*value);
+      if (!decoded.ok()) {
+        const Status& s = decoded.status();
+        if (s.code() != ErrorCode::kValidation) return s;
+        return ValidationError("ExpressionAttributeValues contains invalid value: " + s.message() +
+                               " for key " + key);
+      }
+      out.values_[key] =
+          ValueEntry{std::make_shared<const AttributeValue>(std::move(decoded).value()), i, false};
+    }
+  }
+  return out;
+}
+
+ExpressionAttributes ExpressionAttributes::FromMaps(
+    std::vector<std::pair<std::string, std::string>> names,
+    std::vector<std::pair<std::string, AttributeValue>> values) {
+  ExpressionAttributes out;
+  for (size_t i = 0; i < names.size(); i++) {
+    out.names_[names[i].first] = NameEntry{std::move(names[i].second), i, false};
+  }
+  for (size_t i = 0; i < values.size(); i++) {
+    out.values_[values[i].first] =
+        ValueEntry{std::make_shared<const AttributeValue>(std::move(values[i].second)), i, false};
+  }
+  return out;
+}
+
+const std::string* ExpressionAttributes::UseName(std::string_view placeholder) {
+  auto it = names_.find(placeholder);
+  if (it == names_.end()) return nullptr;
+  it->second.used = true;
+  return &it->second.name;
+}
+
+std::shared_ptr<const AttributeValue> ExpressionAttributes::UseValue(std::string_view placeholder) {
+  auto it = values_.find(placeholder);
+  if (it == values_.end()) return nullptr;
+  it->second.used = true;
+  return it->second.value;
+}
+
+Status ExpressionAttributes::CheckAllUsed() const {
+  auto report = [](std::string_view map_name, std::vector<std::pair<size_t, std::string>> all,
+                   const std::vector<std::string>& unused) -> Status {
+    // The listing order is that of the whole map, restricted to the unused keys.
+    std::sort(all.begin(), all.end());
+    std::vector<std::string> keys;
+    keys.reserve(all.size());
+    for (auto& entry : all) keys.push_back(std::move(entry.second));
+    std::set<std::string_view> unused_set(unused.begin(), unused.end());
+    std::string list;
+    for (size_t i : JavaOrderIndexes(keys)) {
+      if (unused_set.count(keys[i]) == 0) continue;
+      if (!list.empty()) list += ", ";
+      list += keys[i];
+    }
+    return ValidationError("Value provided in " + std::string(map_name) +
+                           " unused in expressions: keys: {" + list + "}");
+  };
+  std::vector<std::string> unused;
+  std::vector<std::pair<size_t, std::string>> all;
+  for (const auto& [key, entry] : names_) {
+    all.emplace_back(entry.order, key);
+    if (!entry.used) unused.push_back(key);
+  }
+  if (!unused.empty()) return report("ExpressionAttributeNames", std::move(all), unused);
+  all.clear();
+  for (const auto& [key, entry] : values_) {
+    all.emplace_back(entry.order, key);
+    if (!entry.used) unused.push_back(key);
+  }
+  if (!unused.empty()) return report("ExpressionAttributeValues", std::move(all), unused);
+  return Status::OK();
+}
+
+}  // namespace dynemu::expr
