@@ -333,11 +333,21 @@ void Log(dynemu_host* host, int32_t level, const char* message) {
   if (host == nullptr || message == nullptr || !host->logger) return;
   spdlog::level::level_enum l = spdlog::level::info;
   switch (level) {
-    case DYNEMU_LOG_TRACE: l = spdlog::level::trace; break;
-    case DYNEMU_LOG_DEBUG: l = spdlog::level::debug; break;
-    case DYNEMU_LOG_INFO: l = spdlog::level::info; break;
-    case DYNEMU_LOG_WARN: l = spdlog::level::warn; break;
-    default: l = spdlog::level::err; break;
+    case DYNEMU_LOG_TRACE:
+      l = spdlog::level::trace;
+      break;
+    case DYNEMU_LOG_DEBUG:
+      l = spdlog::level::debug;
+      break;
+    case DYNEMU_LOG_INFO:
+      l = spdlog::level::info;
+      break;
+    case DYNEMU_LOG_WARN:
+      l = spdlog::level::warn;
+      break;
+    default:
+      l = spdlog::level::err;
+      break;
   }
   try {
     host->logger->log(l, "{}", message);
@@ -436,9 +446,7 @@ int32_t SetDefer(dynemu_event* e, int64_t millis) {
   return DYNEMU_OK;
 }
 
-void* GetRequestData(const dynemu_event* e) {
-  return e ? e->scope->data(e->host->slot) : nullptr;
-}
+void* GetRequestData(const dynemu_event* e) { return e ? e->scope->data(e->host->slot) : nullptr; }
 
 void SetRequestData(dynemu_event* e, void* value) {
   if (e == nullptr) return;

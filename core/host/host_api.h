@@ -57,12 +57,12 @@ struct dynemu_event {
   dynemu_host* host;
   dynemu::RequestScope* scope;
 
-  dynemu::RequestEvent* request = nullptr;    // request.pre
-  dynemu::ResponseEvent* response = nullptr;  // response.post
-  const dynemu::WriteEvent* write = nullptr;  // write.pre, write.post
+  dynemu::RequestEvent* request = nullptr;      // request.pre
+  dynemu::ResponseEvent* response = nullptr;    // response.post
+  const dynemu::WriteEvent* write = nullptr;    // write.pre, write.post
   dynemu::WriteEvent* mutable_write = nullptr;  // write.pre only
-  const dynemu::IndexEvent* index = nullptr;  // index.*
-  const dynemu::TxnEvent* txn = nullptr;      // txn.*
+  const dynemu::IndexEvent* index = nullptr;    // index.*
+  const dynemu::TxnEvent* txn = nullptr;        // txn.*
 
   // What the plugin set with set_delay / set_defer; -1 when it did not.
   int64_t delay_ms = -1;

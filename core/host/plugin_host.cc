@@ -22,8 +22,7 @@ static_assert(DYNEMU_HOOK_WRITE_POST == static_cast<uint32_t>(HookPoint::kWriteP
 static_assert(DYNEMU_HOOK_INDEX_PRE == static_cast<uint32_t>(HookPoint::kIndexPre));
 static_assert(DYNEMU_HOOK_INDEX_POST == static_cast<uint32_t>(HookPoint::kIndexPost));
 static_assert(DYNEMU_HOOK_TXN_VALIDATE_PRE == static_cast<uint32_t>(HookPoint::kTxnValidatePre));
-static_assert(DYNEMU_HOOK_TXN_VALIDATE_POST ==
-              static_cast<uint32_t>(HookPoint::kTxnValidatePost));
+static_assert(DYNEMU_HOOK_TXN_VALIDATE_POST == static_cast<uint32_t>(HookPoint::kTxnValidatePost));
 static_assert(DYNEMU_HOOK_TXN_COMMIT_PRE == static_cast<uint32_t>(HookPoint::kTxnCommitPre));
 static_assert(DYNEMU_HOOK_TXN_COMMIT_POST == static_cast<uint32_t>(HookPoint::kTxnCommitPost));
 static_assert(DYNEMU_HOOK_COUNT_1_0 == static_cast<uint32_t>(HookPoint::kCount));
@@ -76,7 +75,8 @@ class PluginHost::Plugin final : public HookSubscriber {
   }
 
   Verdict OnRequestPre(RequestEvent& event) override {
-    dynemu_event e(HookPoint::kRequestPre, &host_, &Scope(HookPoint::kRequestPre, event.request_id));
+    dynemu_event e(HookPoint::kRequestPre, &host_,
+                   &Scope(HookPoint::kRequestPre, event.request_id));
     e.request = &event;
     return Call(e, event.request_id);
   }
@@ -139,8 +139,8 @@ class PluginHost::Plugin final : public HookSubscriber {
   // The answer to a misbehaving plugin: the client gets DynamoDB's
   // InternalServerError, the log gets the details.
   Verdict Contained(const dynemu_event& e, std::string_view request_id, const std::string& why) {
-    Logger()->error("plugin {} at {} (request {}): {}; answering InternalServerError",
-                    host_.name, HookPointName(e.point), request_id, why);
+    Logger()->error("plugin {} at {} (request {}): {}; answering InternalServerError", host_.name,
+                    HookPointName(e.point), request_id, why);
     return Verdict::Fail(InternalError("Internal server error"));
   }
 
@@ -162,7 +162,8 @@ class PluginHost::Plugin final : public HookSubscriber {
       case DYNEMU_FAIL:
         return FailVerdict(e, request_id);
       case DYNEMU_DELAY:
-        if (e.delay_ms < 0) return Contained(e, request_id, "returned DYNEMU_DELAY without set_delay");
+        if (e.delay_ms < 0)
+          return Contained(e, request_id, "returned DYNEMU_DELAY without set_delay");
         return Verdict::Delay(e.delay_ms);
       case DYNEMU_DEFER: {
         if (e.point != HookPoint::kIndexPre) {
@@ -186,7 +187,8 @@ class PluginHost::Plugin final : public HookSubscriber {
     // so it gets the same answer; ValidationException would tell the client its
     // request was wrong, which it was not.
     if (!code) {
-      return Contained(e, request_id, "failed the request with an unknown error type '" + type + "'");
+      return Contained(e, request_id,
+                       "failed the request with an unknown error type '" + type + "'");
     }
     return Verdict::Fail(Status(*code, std::move(message), std::move(extra)));
   }
@@ -217,9 +219,9 @@ Status PluginHost::Load(const PluginSpec& spec) {
 }
 
 Status PluginHost::AddBuiltIn(std::string label, dynemu_plugin_init_fn init, std::string config) {
-  return Init(std::make_unique<Plugin>(env_, std::move(label), std::move(config), plugins_.size(),
-                                       nullptr),
-              init);
+  return Init(
+      std::make_unique<Plugin>(env_, std::move(label), std::move(config), plugins_.size(), nullptr),
+      init);
 }
 
 Status PluginHost::Init(std::unique_ptr<Plugin> plugin, dynemu_plugin_init_fn init) {
@@ -254,7 +256,8 @@ Status PluginHost::Init(std::unique_ptr<Plugin> plugin, dynemu_plugin_init_fn in
   // that happens to export the symbol, and which ABI the plugin expects.
   const dynemu_plugin_info* info = p.info;
   if (info == nullptr) {
-    return refuse("its " DYNEMU_PLUGIN_INIT_SYMBOL " did not set plugin->info (not a dynemu plugin?)");
+    return refuse("its " DYNEMU_PLUGIN_INIT_SYMBOL
+                  " did not set plugin->info (not a dynemu plugin?)");
   }
   if (info->magic != DYNEMU_PLUGIN_MAGIC || info->struct_size < sizeof(dynemu_plugin_info)) {
     return refuse("its plugin info has a bad magic number or size (not a dynemu plugin?)");

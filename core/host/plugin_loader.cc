@@ -66,7 +66,8 @@ Result<std::unique_ptr<PluginLibrary>> PluginLibrary::Open(const std::string& pa
     using InitFunction = int32_t(const dynemu_host_api*, dynemu_host*, dynemu_plugin*);
     entry = &rep->library.get<InitFunction>(DYNEMU_PLUGIN_INIT_SYMBOL);
   } catch (const std::exception& e) {
-    return LoadError(path, std::string("cannot resolve " DYNEMU_PLUGIN_INIT_SYMBOL ": ") + e.what());
+    return LoadError(path,
+                     std::string("cannot resolve " DYNEMU_PLUGIN_INIT_SYMBOL ": ") + e.what());
   }
   return std::unique_ptr<PluginLibrary>(new PluginLibrary(path, std::move(rep), entry));
 }

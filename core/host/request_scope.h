@@ -42,8 +42,8 @@ class RequestScope {
   void Reset(std::string_view request_id, const Clock& clock);
 
   std::string request_id_;
-  int64_t start_nanos_ = 0;   // monotonic
-  int64_t start_micros_ = 0;  // wall clock
+  int64_t start_nanos_ = 0;                                              // monotonic
+  int64_t start_micros_ = 0;                                             // wall clock
   std::array<int64_t, static_cast<size_t>(HookPoint::kCount)> marks_{};  // -1: not yet
   std::vector<void*> data_;
 };

@@ -37,7 +37,6 @@
 // inject.
 
 #include <dynemu/hooks.h>
-
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -55,16 +54,19 @@
 namespace {
 
 const dynemu_plugin_info kInfo = {
-    sizeof(dynemu_plugin_info), DYNEMU_PLUGIN_MAGIC, DYNEMU_ABI_VERSION, DYNEMU_ABI(1, 0),
-    "trace", "1.0.0",
+    sizeof(dynemu_plugin_info),
+    DYNEMU_PLUGIN_MAGIC,
+    DYNEMU_ABI_VERSION,
+    DYNEMU_ABI(1, 0),
+    "trace",
+    "1.0.0",
 };
 
 const dynemu_host_api* api = nullptr;
 
 constexpr const char* kPointNames[DYNEMU_HOOK_COUNT_1_0] = {
-    "request.pre",      "response.post",     "write.pre",      "write.post",
-    "index.pre",        "index.post",        "txn.validate.pre", "txn.validate.post",
-    "txn.commit.pre",   "txn.commit.post",
+    "request.pre", "response.post",    "write.pre",         "write.post",     "index.pre",
+    "index.post",  "txn.validate.pre", "txn.validate.post", "txn.commit.pre", "txn.commit.post",
 };
 constexpr size_t kFlushBytes = 64 * 1024;
 
@@ -279,7 +281,7 @@ void WriteOperationLine(State* state, dynemu_host* host, dynemu_event* event, St
     line.append(",\"table\":");
     AppendString(&line, stash->table);
     line.append(",\"key\":");
-    line.append(stash->key.empty() ? std::string("null") : stash->key);
+    line.append(stash->key.empty() ? std::string_view("null") : std::string_view(stash->key));
   } else {
     AppendTableAndKey(&line, event);
   }
@@ -363,8 +365,9 @@ int32_t Init(const dynemu_host_api* host_api, dynemu_host* host, dynemu_plugin* 
     char* end = nullptr;
     long long v = std::strtoll(flush.c_str(), &end, 10);
     if (flush.empty() || *end != '\0' || v < 0) {
-      api->set_init_error(host, ("trace: flush must be a number of milliseconds or \"line\", not " +
-                                 flush).c_str());
+      api->set_init_error(
+          host,
+          ("trace: flush must be a number of milliseconds or \"line\", not " + flush).c_str());
       return DYNEMU_ERR_INIT;
     }
     interval_ms = v;
@@ -376,7 +379,8 @@ int32_t Init(const dynemu_host_api* host_api, dynemu_host* host, dynemu_plugin* 
   if (file != "-" && file != "stderr") {
     fd = open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) {
-      api->set_init_error(host, ("trace: cannot open " + file + ": " + std::strerror(errno)).c_str());
+      api->set_init_error(host,
+                          ("trace: cannot open " + file + ": " + std::strerror(errno)).c_str());
       return DYNEMU_ERR_INIT;
     }
     owned = true;
@@ -388,7 +392,8 @@ int32_t Init(const dynemu_host_api* host_api, dynemu_host* host, dynemu_plugin* 
   api->set_state(host, state);
 
   plugin->flags = 0;  // observes only
-  plugin->hooks = DYNEMU_HOOK_BIT(DYNEMU_HOOK_REQUEST_PRE) | DYNEMU_HOOK_BIT(DYNEMU_HOOK_WRITE_PRE) |
+  plugin->hooks = DYNEMU_HOOK_BIT(DYNEMU_HOOK_REQUEST_PRE) |
+                  DYNEMU_HOOK_BIT(DYNEMU_HOOK_WRITE_PRE) |
                   DYNEMU_HOOK_BIT(DYNEMU_HOOK_RESPONSE_POST) | point_lines;
   plugin->on_event = OnEvent;
   plugin->shutdown = OnShutdown;

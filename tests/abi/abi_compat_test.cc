@@ -3,10 +3,10 @@
 // driven through the real pipeline and engine. Plugins the host must refuse are
 // refused, each with one line naming the plugin and the reason.
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "base/env.h"
 #include "engine/engine.h"
@@ -92,7 +92,8 @@ TEST_F(AbiCompatTest, V1PluginObservesAndContinues) {
 
 TEST_F(AbiCompatTest, V1PluginReplacesTheNewImage) {
   Start("hello");
-  Response put = Run("PutItem", R"({"TableName":"v1_replace","Item":{"id":{"S":"a"},"n":{"N":"1"}}})");
+  Response put =
+      Run("PutItem", R"({"TableName":"v1_replace","Item":{"id":{"S":"a"},"n":{"N":"1"}}})");
   EXPECT_EQ(put.http_status, 200) << put.body;
   Response get = Run("GetItem", R"({"TableName":"v1_replace","Key":{"id":{"S":"a"}}})");
   EXPECT_EQ(get.body, R"({"Item":{"id":{"S":"a"},"v1":{"S":"hello"}}})");
@@ -122,9 +123,8 @@ TEST_F(AbiCompatTest, V1PluginGarbageVerdictIsContained) {
   Start("hello");
   Response put = Run("PutItem", R"({"TableName":"v1_garbage","Item":{"id":{"S":"a"}}})");
   EXPECT_EQ(put.http_status, 500);
-  EXPECT_EQ(put.body,
-            R"({"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError",)"
-            R"("message":"Internal server error"})");
+  EXPECT_EQ(put.body, R"({"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError",)"
+                      R"("message":"Internal server error"})");
   // And the next request is served.
   EXPECT_EQ(Run("PutItem", R"({"TableName":"plain","Item":{"id":{"S":"b"}}})").http_status, 200);
 }

@@ -29,8 +29,8 @@
 namespace {
 
 const dynemu_plugin_info kInfo = {
-    sizeof(dynemu_plugin_info), DYNEMU_PLUGIN_MAGIC, DYNEMU_ABI_VERSION, DYNEMU_ABI(1, 0),
-    "scripted", "1.0.0",
+    sizeof(dynemu_plugin_info), DYNEMU_PLUGIN_MAGIC, DYNEMU_ABI_VERSION,
+    DYNEMU_ABI(1, 0),           "scripted",          "1.0.0",
 };
 
 const dynemu_host_api* api = nullptr;

@@ -53,20 +53,21 @@ while ! port_free "$port"; do port=$((20000 + RANDOM % 40000)); done
 endpoint="dynemu=http://127.0.0.1:$port"
 rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
-# start DIR: starts dynemu on DIR, prints the start-up time in ms.
+# start DIR: starts dynemu on DIR; sets server_pid and start_ms.
 start() {
   local line
   # shellcheck disable=SC2086
   line="$("$bench_bin" --startup --endpoint "$endpoint" -- \
     "$dynemu_bin" --port "$port" --data-dir "$1" --log-level warn ${DYNEMU_SERVER_FLAGS:-})"
   server_pid="$(sed -n 's/.*pid=\([0-9]*\).*/\1/p' <<< "$line")"
-  sed -n 's/.*ms=\([0-9.]*\).*/\1/p' <<< "$line"
+  start_ms="$(sed -n 's/.*ms=\([0-9.]*\).*/\1/p' <<< "$line")"
 }
 
 empty_times=()
 for i in $(seq 1 "$starts"); do
   rm -rf "$work/db"
-  empty_times+=("$(start "$work/db")")
+  start "$work/db"
+  empty_times+=("$start_ms")
   if ((i < starts)); then stop_server; fi
 done
 sleep 1
@@ -85,7 +86,8 @@ stop_server
 
 full_times=()
 for i in $(seq 1 "$starts"); do
-  full_times+=("$(start "$work/db")")
+  start "$work/db"
+  full_times+=("$start_ms")
   if ((i < starts)); then stop_server; fi
 done
 sleep 1

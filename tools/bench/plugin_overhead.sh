@@ -4,8 +4,11 @@
 #   noop   the no-op plugin (tests/abi/noop_plugin.c) subscribed to every hook point,
 #   trace  the trace plugin writing one line per operation to a file,
 # in alternating rounds (none, noop, trace, none, noop, trace, ...), so that
-# whatever else the machine does spreads over all three. Prints each round, the
-# median requests/s of each server, and the ratios to "none".
+# whatever else the machine does spreads over all three. Prints each round, then
+# per server the median requests/s and the median of the per-round throughput
+# ratios to "none" (each round's runs are seconds apart, so on a shared machine
+# this is steadier than a ratio of medians), and the same for the server's CPU
+# time per request (read from /proc, so other load moves it less).
 #
 #   tools/bench/plugin_overhead.sh                      # build dir ./build
 #   BUILD=build-hooks ROUNDS=7 DURATION=10s tools/bench/plugin_overhead.sh
@@ -75,16 +78,26 @@ create_table() {
     -d '{"TableName":"bench","AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}'
 }
 
-# run NAME DURATION: PutItem requests/s of one wrk run (fails on non-200 answers).
+# cpu_ticks NAME: user + system CPU time the server has used so far, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/${PID[$1]}/stat"; }
+
+# run NAME DURATION: one wrk run; prints "<requests/s> <server CPU us per request>"
+# (fails on non-200 answers). The CPU figure counts only the server's own time,
+# so it moves less than throughput when other processes share the machine.
 run() {
-  local out
+  local out before after
+  before=$(cpu_ticks "$1")
   out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$2" -s "$LUA" "http://127.0.0.1:${PORT[$1]}/")
+  after=$(cpu_ticks "$1")
   if ! grep -q "non-200 responses: 0" <<<"$out"; then
     echo "$1: non-200 answers:" >&2
     echo "$out" >&2
     exit 1
   fi
-  awk '/^Requests\/sec:/ {print $2}' <<<"$out"
+  awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
+    /requests in/ {requests = $1}
+    /^Requests\/sec:/ {rps = $2}
+    END {printf "%s %.2f\n", rps, ticks / hz / requests * 1e6}' <<<"$out"
 }
 
 CONFIGS=(none noop trace)
@@ -96,26 +109,36 @@ for c in "${CONFIGS[@]}"; do
   run "$c" 3s >/dev/null  # warm-up: LevelDB files, page cache, connections
 done
 
-declare -A RESULTS
-echo "round  ${CONFIGS[*]}   (PutItem requests/s; wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION)"
+declare -A RPS CPU RPS_RATIO CPU_RATIO
+echo "PutItem; wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION; requests/s (server CPU us per request)"
+printf '%-5s' round; printf '%24s' "${CONFIGS[@]}"; echo
 for round in $(seq 1 "$ROUNDS"); do
-  line="$round"
+  printf '%-5s' "$round"
+  declare -A rps=() cpu=()
   for c in "${CONFIGS[@]}"; do
-    rps=$(run "$c" "$DURATION")
-    RESULTS[$c]+="$rps "
-    line+="  $rps"
+    read -r rps[$c] cpu[$c] < <(run "$c" "$DURATION")
+    RPS[$c]+="${rps[$c]} "
+    CPU[$c]+="${cpu[$c]} "
+    printf '%24s' "${rps[$c]} (${cpu[$c]})"
   done
-  echo "$line"
+  echo
+  # Ratios within a round compare runs seconds apart, so a machine that is
+  # busier in one round than in the next moves all three together.
+  for c in "${CONFIGS[@]}"; do
+    RPS_RATIO[$c]+="$(awk -v a="${rps[$c]}" -v b="${rps[none]}" 'BEGIN {print a / b}') "
+    CPU_RATIO[$c]+="$(awk -v a="${cpu[$c]}" -v b="${cpu[none]}" 'BEGIN {print a / b}') "
+  done
 done
 
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-base=$(median "${RESULTS[none]}")
 echo
-printf '%-6s %12s %8s %9s\n' config "median rps" ratio overhead
+echo "Medians over $ROUNDS rounds. Throughput ratio: median of the per-round ratios to none"
+echo "(1 - ratio = the throughput cost). CPU ratio: the same for server CPU per request."
+printf '%-6s %10s %16s %11s %12s\n' config "rps" "throughput ratio" "CPU us/req" "CPU ratio"
 for c in "${CONFIGS[@]}"; do
-  m=$(median "${RESULTS[$c]}")
-  awk -v c="$c" -v m="$m" -v b="$base" \
-    'BEGIN {printf "%-6s %12.0f %8.3f %8.1f%%\n", c, m, m / b, (1 - m / b) * 100}'
+  awk -v c="$c" -v m="$(median "${RPS[$c]}")" -v r="$(median "${RPS_RATIO[$c]}")" \
+      -v u="$(median "${CPU[$c]}")" -v q="$(median "${CPU_RATIO[$c]}")" \
+    'BEGIN {printf "%-6s %10.0f %9.3f (%+5.1f%%) %11.2f %5.3f (%+5.1f%%)\n", c, m, r, (r - 1) * 100, u, q, (q - 1) * 100}'
 done
 echo
 echo "trace lines written: $(wc -l <"$WORK/trace.jsonl")"

@@ -1,9 +1,9 @@
 #include "host/hook_dispatch.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace dynemu {
 namespace {
@@ -78,11 +78,10 @@ TEST(HookDispatchTest, PreInLoadOrderPostInReverse) {
   registry.ResponsePost(response);
 
   EXPECT_EQ(log, (std::vector<std::string>{
-                     "a:request.pre", "b:request.pre", "a:write.pre", "b:write.pre",
-                     "a:index.pre", "b:index.pre", "b:index.post", "a:index.post",
-                     "b:write.post", "a:write.post", "a:txn.validate.pre", "b:txn.validate.pre",
-                     "b:txn.commit.post", "a:txn.commit.post", "b:response.post",
-                     "a:response.post"}));
+                     "a:request.pre", "b:request.pre", "a:write.pre", "b:write.pre", "a:index.pre",
+                     "b:index.pre", "b:index.post", "a:index.post", "b:write.post", "a:write.post",
+                     "a:txn.validate.pre", "b:txn.validate.pre", "b:txn.commit.post",
+                     "a:txn.commit.post", "b:response.post", "a:response.post"}));
 }
 
 TEST(HookDispatchTest, OnlySubscribedPoints) {

@@ -1,11 +1,11 @@
 #include "host/plugin_host.h"
 
+#include <gtest/gtest.h>
+
 #include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "base/env.h"
 #include "host/hook_dispatch.h"
@@ -23,7 +23,7 @@ const dynemu_host_api* g_api = nullptr;
 // g_scripts.
 struct Script {
   dynemu_plugin_info info{sizeof(dynemu_plugin_info), DYNEMU_PLUGIN_MAGIC, DYNEMU_ABI_VERSION,
-                          DYNEMU_ABI(1, 0), "scripted", "0.1"};
+                          DYNEMU_ABI(1, 0),           "scripted",          "0.1"};
   bool set_info = true;
   uint32_t hooks = DYNEMU_HOOKS_ALL_1_0;
   uint32_t flags = DYNEMU_PLUGIN_MUTATES;
@@ -36,9 +36,7 @@ struct Script {
 };
 std::vector<Script> g_scripts;
 
-Script& ScriptOf(dynemu_host* host) {
-  return g_scripts[std::stoul(g_api->config(host))];
-}
+Script& ScriptOf(dynemu_host* host) { return g_scripts[std::stoul(g_api->config(host))]; }
 
 dynemu_verdict OnEvent(dynemu_host* host, dynemu_event* event) {
   Script& s = ScriptOf(host);
@@ -106,8 +104,8 @@ class PluginHostTest : public ::testing::Test {
   // A write event: key {"id":{"S":"k"}}, no old image, a new one.
   Item key_{{"id", AttributeValue::S("k")}};
   std::optional<Item> old_image_;
-  std::optional<Item> new_image_{Item{{"id", AttributeValue::S("k")},
-                                      {"n", AttributeValue::N(Number::Parse("5").value())}}};
+  std::optional<Item> new_image_{
+      Item{{"id", AttributeValue::S("k")}, {"n", AttributeValue::N(Number::Parse("5").value())}}};
   WriteEvent write_{"PutItem", "Orders", &key_, &old_image_, &new_image_, "REQ1"};
 };
 
@@ -138,16 +136,18 @@ TEST_F(PluginHostTest, RefusesAPluginWithoutInfo) {
   Script s;
   s.set_info = false;
   Status st = Add(s);
-  EXPECT_EQ(st.message(), "cannot load plugin builtin-0: its dynemu_plugin_init did not set "
-                          "plugin->info (not a dynemu plugin?)");
+  EXPECT_EQ(st.message(),
+            "cannot load plugin builtin-0: its dynemu_plugin_init did not set "
+            "plugin->info (not a dynemu plugin?)");
   EXPECT_EQ(host_.size(), 0u);
 }
 
 TEST_F(PluginHostTest, RefusesABadMagic) {
   Script s;
   s.info.magic = 0x12345678;
-  EXPECT_EQ(Add(s).message(), "cannot load plugin builtin-0: its plugin info has a bad magic "
-                              "number or size (not a dynemu plugin?)");
+  EXPECT_EQ(Add(s).message(),
+            "cannot load plugin builtin-0: its plugin info has a bad magic "
+            "number or size (not a dynemu plugin?)");
 }
 
 TEST_F(PluginHostTest, RefusesANewerMinorAndAnotherMajor) {
@@ -179,19 +179,23 @@ TEST_F(PluginHostTest, ReportsAFailingInitWithItsReason) {
   Script s;
   s.init_result = DYNEMU_ERR_INIT;
   s.init_error = "cannot open /nowhere";
-  EXPECT_EQ(Add(s).message(), "cannot load plugin builtin-0: plugin 'scripted' failed to "
-                              "initialize (code -5): cannot open /nowhere");
+  EXPECT_EQ(Add(s).message(),
+            "cannot load plugin builtin-0: plugin 'scripted' failed to "
+            "initialize (code -5): cannot open /nowhere");
   Script quiet;
   quiet.init_result = 7;
-  EXPECT_EQ(Add(quiet).message(), "cannot load plugin builtin-1: plugin 'scripted' failed to "
-                                  "initialize (code 7): no reason given");
+  EXPECT_EQ(Add(quiet).message(),
+            "cannot load plugin builtin-1: plugin 'scripted' failed to "
+            "initialize (code 7): no reason given");
   Script throws;
   throws.init_throws = true;
-  EXPECT_EQ(Add(throws).message(), "cannot load plugin builtin-2: dynemu_plugin_init threw: init blew up");
+  EXPECT_EQ(Add(throws).message(),
+            "cannot load plugin builtin-2: dynemu_plugin_init threw: init blew up");
   Script no_callback;
   no_callback.set_on_event = false;
-  EXPECT_EQ(Add(no_callback).message(), "cannot load plugin builtin-3: plugin 'scripted' "
-                                        "subscribes to hook points but set no on_event");
+  EXPECT_EQ(Add(no_callback).message(),
+            "cannot load plugin builtin-3: plugin 'scripted' "
+            "subscribes to hook points but set no on_event");
   EXPECT_EQ(host_.size(), 0u);
 }
 
@@ -231,7 +235,8 @@ TEST_F(PluginHostTest, PreHooksInLoadOrderPostHooksInReverse) {
 
 TEST_F(PluginHostTest, FailRendersTheNamedDynamoDbError) {
   AddAndRegister([](dynemu_host*, dynemu_event* e) {
-    EXPECT_EQ(g_api->set_error(e, "ProvisionedThroughputExceededException", "slow down"), DYNEMU_OK);
+    EXPECT_EQ(g_api->set_error(e, "ProvisionedThroughputExceededException", "slow down"),
+              DYNEMU_OK);
     return DYNEMU_FAIL;
   });
   Verdict v = WritePre(write_);

@@ -143,7 +143,7 @@ bool SetUp(const Flags& flags, const Endpoint& endpoint, EndpointState* state, b
   state->counters.assign(counters, 0);
   return Preload(flags, endpoint, state, "items", shape.get_items,
                  [&](uint64_t i) {
-                   return PutBody(shape, "g" + std::to_string(i), i, shape.payload_bytes);
+                   return PutBody(shape, ItemKey(i), i, shape.payload_bytes);
                  }) &&
          Preload(flags, endpoint, state, "query partitions",
                  shape.partitions * shape.partition_items,
@@ -222,7 +222,7 @@ int RunBench(const Flags& flags) {
       const DataShape& shape = flags.shape;
       if (!Preload(flags, endpoints[e], &states[e], "items", count, [&](uint64_t i) {
             const uint64_t n = flags.preload_start + i;
-            return PutBody(shape, "g" + std::to_string(n), n, shape.payload_bytes);
+            return PutBody(shape, ItemKey(n), n, shape.payload_bytes);
           })) {
         return 1;
       }
@@ -369,10 +369,14 @@ int RunStartup(const Flags& flags) {
   const pid_t pid = fork();
   if (pid < 0) return 1;
   if (pid == 0) {
-    // The server must not hold our stdout: a shell reading it (`$(...)`) would
-    // wait for the server to exit.
+    // The server must not hold our stdout or stderr: a shell reading them
+    // (`$(...)`, a pipe) would wait for the server to exit. A server that fails
+    // to start shows as an exit before the first answer.
     const int null_fd = open("/dev/null", O_WRONLY);
-    if (null_fd >= 0) dup2(null_fd, STDOUT_FILENO);
+    if (null_fd >= 0) {
+      dup2(null_fd, STDOUT_FILENO);
+      dup2(null_fd, STDERR_FILENO);
+    }
     execvp(argv[0], argv.data());
     _exit(127);
   }

@@ -53,7 +53,14 @@ struct EndpointState {
   std::vector<int64_t> counters;
 };
 
+// `bytes` characters drawn from `seed` (the same seed, the same text).
+std::string Payload(uint64_t seed, size_t bytes);
+
+// The key of preloaded item i ("g<i>"), the items GetItem reads.
+std::string ItemKey(uint64_t i);
+
 // The request bodies; `rng` draws random keys.
+// PutBody's item: id = key, n = n, payload = Payload(n, payload).
 std::string PutBody(const DataShape& shape, std::string_view key, uint64_t n, size_t payload);
 std::string QueryItemBody(const DataShape& shape, uint64_t partition, uint32_t sort_key);
 std::string CounterBody(const DataShape& shape, uint64_t counter);
