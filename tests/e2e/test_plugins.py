@@ -13,6 +13,7 @@ counterpart against real DynamoDB.
 
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -74,6 +75,7 @@ class FailVerdictTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.server.close()
+        shutil.rmtree(cls.trace_dir, ignore_errors=True)
 
     def test_boto3_raises_it_after_retrying(self):
         ddb = client(self.server, retries=2)  # standard mode: 2 retries, 3 attempts
@@ -283,6 +285,7 @@ class TracePluginTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.server.close()
+        shutil.rmtree(cls.trace_dir, ignore_errors=True)
 
     def test_one_line_per_operation_and_per_point(self):
         create_table(self.ddb, "Traced")

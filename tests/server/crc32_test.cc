@@ -1,5 +1,8 @@
 #include "server/crc32.h"
 
+#include <string>
+
+#include <boost/crc.hpp>
 #include <gtest/gtest.h>
 
 namespace dynemu::server {
@@ -12,6 +15,21 @@ TEST(Crc32Test, KnownValues) {
   // answer to a request that is not a POST.
   EXPECT_EQ(Crc32("healthy: dynamodb.us-east-1.amazonaws.com "), 3128867991u);
   EXPECT_EQ(Crc32("<UnknownOperationException/>\n"), 3552371480u);
+}
+
+// The 8-bytes-at-a-time loop against the byte-at-a-time reference, over every
+// length up to a few words and every alignment of the start.
+TEST(Crc32Test, MatchesBytewiseReference) {
+  std::string data;
+  for (int i = 0; i < 300; ++i) data.push_back(static_cast<char>((i * 131 + 7) & 0xFF));
+  for (size_t offset = 0; offset < 8; ++offset) {
+    for (size_t length = 0; offset + length <= data.size(); ++length) {
+      boost::crc_32_type reference;
+      reference.process_bytes(data.data() + offset, length);
+      ASSERT_EQ(Crc32(std::string_view(data).substr(offset, length)), reference.checksum())
+          << "offset " << offset << " length " << length;
+    }
+  }
 }
 
 }  // namespace

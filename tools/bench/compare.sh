@@ -75,7 +75,12 @@ wait_port() {  # wait_port PORT PID: until PORT accepts connections
   echo "compare.sh: nothing listens on port $1" >&2
   return 1
 }
-rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+# rss_mb PID: VmRSS, and its anonymous part (the rest is mapped files: LevelDB
+# reads its tables through mmap, and those page-cache pages count in VmRSS).
+rss_mb() {
+  awk '/^VmRSS:/ { t = $2 } /^RssAnon:/ { a = $2 }
+       END { printf "%.1f MB (anon %.1f)", t / 1024, a / 1024 }' "/proc/$1/status"
+}
 
 dynemu_port="$(free_port)"
 dynalite_port="$(free_port)"
@@ -113,7 +118,7 @@ rss_dynalite="$(rss_mb "$dynalite_pid")"
 rss_ceiling="$(rss_mb "$ceiling_pid")"
 
 echo
-echo "resident memory (MB), idle -> after the run: dynemu $idle_dynemu -> $rss_dynemu," \
+echo "resident memory, idle -> after the run: dynemu $idle_dynemu -> $rss_dynemu," \
   "dynalite $idle_dynalite -> $rss_dynalite, ceiling $idle_ceiling -> $rss_ceiling"
 echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)," \
   "$(awk '/^MemTotal:/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo) RAM, load average" \
@@ -124,7 +129,7 @@ echo "dynalite $(sed -n 's/^  "version": "\(.*\)",/\1/p' "$dynalite_dir/package.
 echo
 echo "| workload | dynemu req/s | p50 | p99 | dynalite req/s | p50 | p99 | ceiling req/s | dynemu/dynalite | dynemu/ceiling |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-awk -v rss="| resident memory after the run | $rss_dynemu MB | | | $rss_dynalite MB | | | $rss_ceiling MB | | |" '
+awk -v rss="| resident memory after the run | $rss_dynemu | | | $rss_dynalite | | | $rss_ceiling | | |" '
   /^RESULT / {
     delete f
     for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }

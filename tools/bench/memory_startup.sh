@@ -51,7 +51,13 @@ port_free() { ! (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
 port=$((20000 + RANDOM % 40000))
 while ! port_free "$port"; do port=$((20000 + RANDOM % 40000)); done
 endpoint="dynemu=http://127.0.0.1:$port"
-rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+# rss_mb PID: VmRSS in MB, and its anonymous and file-mapped parts (LevelDB
+# reads its table files through mmap: those pages count in VmRSS but are page
+# cache the kernel can drop, not memory the process allocated).
+rss_mb() {
+  awk '/^VmRSS:/ { t = $2 } /^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 }
+       END { printf "%.1f (anon %.1f, file %.1f)", t / 1024, a / 1024, f / 1024 }' "/proc/$1/status"
+}
 
 # start DIR: starts dynemu on DIR; sets server_pid and start_ms.
 start() {
@@ -102,5 +108,5 @@ disk="$(du -sh "$work/db" | cut -f1)"
 echo
 echo "start-up to first answer, empty database: ${empty_times[*]} ms"
 echo "start-up to first answer, $items items ($disk on disk): ${full_times[*]} ms"
-echo "resident memory: idle $rss_idle MB; after $first items $rss_first MB; after $items items $rss_all MB"
-echo "resident memory after a restart on $items items: idle $rss_reopened MB, after 1 s of GetItem $rss_reopened_get MB"
+echo "resident memory (MB): idle $rss_idle; after $first items $rss_first; after $items items $rss_all"
+echo "resident memory (MB) after a restart on $items items: idle $rss_reopened; after 1 s of GetItem $rss_reopened_get"
