@@ -1,6 +1,7 @@
 #include "expr/request_expressions.h"
 
 #include <algorithm>
+#include <set>
 #include <string>
 
 #include "expr/parser.h"
@@ -124,6 +125,36 @@ Result<CompiledExpressions> CompileExpressions(const json::Value& request, bool 
   }
   DYN_RETURN_IF_ERROR(attributes.CheckAllUsed());
   return out;
+}
+
+Result<std::optional<std::vector<DocumentPath>>> AttributesToGetPaths(const json::Value& request) {
+  const json::Value* names = json::FindMember(request, "AttributesToGet");
+  if (names == nullptr || !names->IsArray()) return std::optional<std::vector<DocumentPath>>();
+  std::vector<DocumentPath> paths;
+  std::set<std::string_view> seen;
+  for (const auto& name : names->GetArray()) {
+    if (!name.IsString()) continue;
+    std::string_view s = json::AsStringView(name);
+    if (!seen.insert(s).second) {
+      return ValidationError(
+          "One or more parameter values were invalid: Duplicate value in attribute name: " +
+          std::string(s));
+    }
+    PathStep step;
+    step.name = std::string(s);
+    paths.push_back({std::move(step)});
+  }
+  return std::optional<std::vector<DocumentPath>>(std::move(paths));
+}
+
+Result<std::optional<std::vector<DocumentPath>>> ProjectionPaths(const json::Value& request,
+                                                                 CompiledExpressions& compiled) {
+  DYN_ASSIGN_OR_RETURN(std::optional<std::vector<DocumentPath>> paths,
+                       AttributesToGetPaths(request));
+  if (paths || !compiled.projection) return paths;
+  std::vector<DocumentPath> projected;
+  for (Operand& operand : compiled.projection->paths) projected.push_back(std::move(operand.path));
+  return std::optional<std::vector<DocumentPath>>(std::move(projected));
 }
 
 }  // namespace dynemu::expr

@@ -52,4 +52,15 @@ struct CompiledExpressions {
 // REQUIRES: the request passed the shape check.
 Result<CompiledExpressions> CompileExpressions(const json::Value& request, bool takes_values);
 
+// A request's AttributesToGet as projection paths (top-level names), or nullopt
+// when absent. A name given twice is refused: "One or more parameter values were
+// invalid: Duplicate value in attribute name: <name>".
+Result<std::optional<std::vector<DocumentPath>>> AttributesToGetPaths(const json::Value& request);
+
+// The paths a read projects onto: AttributesToGet's, else the compiled
+// ProjectionExpression's (moved out of `compiled`), else nullopt (the whole item).
+// The two cannot both be present: CheckExpressionParams refuses the mix.
+Result<std::optional<std::vector<DocumentPath>>> ProjectionPaths(const json::Value& request,
+                                                                 CompiledExpressions& compiled);
+
 }  // namespace dynemu::expr

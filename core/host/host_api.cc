@@ -9,6 +9,7 @@
 #include "base/error_codes.h"
 #include "base/log.h"
 #include "host/request_scope.h"
+#include "json/error_body.h"
 #include "json/json.h"
 #include "value/value_codec.h"
 
@@ -154,30 +155,6 @@ int32_t GiveRequestMember(dynemu_event* e, dynemu_field field, std::string_view 
   return GiveRendered(e, field, data, size, [v](std::string* out) { *out = json::ToString(*v); });
 }
 
-// The error body of `status`, shaped as the pipeline renders errors
-// ({"__type":...,"message":...} plus the extra members). The host sits below the
-// pipeline, so it cannot call the pipeline's renderer; this is the same shape.
-std::string ErrorBody(const Status& status) {
-  const ErrorInfo& info = GetErrorInfo(status.code());
-  json::StringBuffer buffer;
-  json::Writer w(buffer);
-  w.StartObject();
-  json::WriteKey(w, "__type");
-  json::WriteString(w, info.wire_type);
-  if (!info.message_key.empty() && !status.message().empty()) {
-    json::WriteKey(w, info.message_key);
-    json::WriteString(w, status.message());
-  }
-  w.EndObject();
-  std::string body(buffer.GetString(), buffer.GetSize());
-  if (!status.extra_members().empty()) {
-    body.pop_back();
-    body += ',';
-    body += status.extra_members();
-    body += '}';
-  }
-  return body;
-}
 
 // The short error type of an error body: what follows '#' in its "__type".
 void ErrorTypeOf(std::string_view body, std::string* out) {
@@ -238,7 +215,7 @@ int32_t GetFieldImpl(dynemu_event* e, dynemu_field field, const char** data, siz
           return Nothing(DYNEMU_ABSENT, data, size);
         }
         return GiveRendered(e, field, data, size,
-                            [e](std::string* out) { *out = ErrorBody(*e->txn->outcome); });
+                            [e](std::string* out) { *out = RenderErrorBody(*e->txn->outcome); });
       }
       break;
 

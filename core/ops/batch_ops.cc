@@ -83,31 +83,10 @@ Result<std::vector<TableGets>> DecodeBatchGet(const json::Value& request) {
     gets.spec = &spec;
     DYN_RETURN_IF_ERROR(
         expr::CheckExpressionParams(spec, {{"ProjectionExpression"}, {"AttributesToGet"}}));
-    if (const json::Value* names = json::FindMember(spec, "AttributesToGet")) {
-      std::vector<expr::DocumentPath> paths;
-      std::set<std::string_view> seen;
-      for (const auto& name : names->GetArray()) {
-        if (!name.IsString()) continue;
-        std::string_view s = json::AsStringView(name);
-        if (!seen.insert(s).second) {
-          return ValidationError(
-              "One or more parameter values were invalid: Duplicate value in attribute name: " +
-              std::string(s));
-        }
-        expr::PathStep step;
-        step.name = std::string(s);
-        paths.push_back({std::move(step)});
-      }
-      gets.projection = std::move(paths);
-    }
     // KeysAndAttributes has no ExpressionAttributeValues.
     DYN_ASSIGN_OR_RETURN(expr::CompiledExpressions compiled,
                          expr::CompileExpressions(spec, /*takes_values=*/false));
-    if (compiled.projection) {
-      std::vector<expr::DocumentPath> paths;
-      for (expr::Operand& p : compiled.projection->paths) paths.push_back(std::move(p.path));
-      gets.projection = std::move(paths);
-    }
+    DYN_ASSIGN_OR_RETURN(gets.projection, expr::ProjectionPaths(spec, compiled));
     if (const json::Value* keys = json::FindMember(spec, "Keys"); keys && keys->IsArray()) {
       for (const auto& k : keys->GetArray()) {
         DYN_ASSIGN_OR_RETURN(Item key, DecodeItem(k));

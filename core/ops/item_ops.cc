@@ -167,30 +167,10 @@ Result<GetItemInput> DecodeGetItem(const json::Value& request) {
   GetItemInput in;
   in.table_name = TableNameOf(request);
   DYN_ASSIGN_OR_RETURN(in.key, DecodeItemMember(request, "Key"));
-  if (const json::Value* names = json::FindMember(request, "AttributesToGet")) {
-    std::vector<expr::DocumentPath> paths;
-    std::set<std::string_view> seen;
-    for (const auto& name : names->GetArray()) {
-      std::string_view s = json::AsStringView(name);
-      if (!seen.insert(s).second) {
-        return ValidationError(
-            "One or more parameter values were invalid: Duplicate value in attribute name: " +
-            std::string(s));
-      }
-      expr::PathStep step;
-      step.name = std::string(s);
-      paths.push_back({std::move(step)});
-    }
-    in.projection = std::move(paths);
-  }
   // GetItem has no ExpressionAttributeValues: DynamoDB ignores the member.
   DYN_ASSIGN_OR_RETURN(expr::CompiledExpressions compiled,
                        expr::CompileExpressions(request, /*takes_values=*/false));
-  if (compiled.projection) {
-    std::vector<expr::DocumentPath> paths;
-    for (expr::Operand& path : compiled.projection->paths) paths.push_back(std::move(path.path));
-    in.projection = std::move(paths);
-  }
+  DYN_ASSIGN_OR_RETURN(in.projection, expr::ProjectionPaths(request, compiled));
   in.consistent_read = ConsistentReadOf(request);
   in.return_capacity = ParseReturnConsumedCapacity(request);
   return in;

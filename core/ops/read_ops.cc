@@ -65,27 +65,6 @@ std::optional<int64_t> IntegerOf(const json::Value& request, std::string_view me
   return v ? ShapeInteger(*v) : std::nullopt;
 }
 
-// AttributesToGet as projection paths, rejecting duplicates as DynamoDB does.
-Result<std::optional<std::vector<expr::DocumentPath>>> DecodeAttributesToGet(
-    const json::Value& request) {
-  const json::Value* names = json::FindMember(request, "AttributesToGet");
-  if (names == nullptr || !names->IsArray()) return std::optional<std::vector<expr::DocumentPath>>();
-  std::vector<expr::DocumentPath> paths;
-  std::set<std::string_view> seen;
-  for (const auto& name : names->GetArray()) {
-    if (!name.IsString()) continue;
-    std::string_view s = json::AsStringView(name);
-    if (!seen.insert(s).second) {
-      return ValidationError(
-          "One or more parameter values were invalid: Duplicate value in attribute name: " +
-          std::string(s));
-    }
-    expr::PathStep step;
-    step.name = std::string(s);
-    paths.push_back({std::move(step)});
-  }
-  return std::optional<std::vector<expr::DocumentPath>>(std::move(paths));
-}
 
 // ExclusiveStartKey's values. DynamoDB prefixes most value errors with "The
 // provided starting key is invalid: " but not those about numbers, number sets and
@@ -187,7 +166,7 @@ Result<ReadInput> DecodeQuery(const json::Value& request) {
   DYN_ASSIGN_OR_RETURN(in.legacy_filter.conditions,
                        expr::DecodeConditionMap(json::FindMember(request, "QueryFilter")));
   in.legacy_filter.use_or = StringOf(request, "ConditionalOperator") == "OR";
-  DYN_ASSIGN_OR_RETURN(in.projection, DecodeAttributesToGet(request));
+  DYN_ASSIGN_OR_RETURN(in.projection, expr::AttributesToGetPaths(request));
   DYN_ASSIGN_OR_RETURN(in.exclusive_start, DecodeExclusiveStartKey(request));
   bool has_expression = json::FindMember(request, "KeyConditionExpression") != nullptr;
   if (!has_expression && json::FindMember(request, "KeyConditions") == nullptr) {
@@ -224,7 +203,7 @@ Result<ReadInput> DecodeScan(const json::Value& request) {
                 {"AttributesToGet", "ScanFilter", "ConditionalOperator"}}));
   ReadInput in;
   DecodeCommon(request, &in);
-  DYN_ASSIGN_OR_RETURN(in.projection, DecodeAttributesToGet(request));
+  DYN_ASSIGN_OR_RETURN(in.projection, expr::AttributesToGetPaths(request));
   DYN_ASSIGN_OR_RETURN(in.legacy_filter.conditions,
                        expr::DecodeConditionMap(json::FindMember(request, "ScanFilter")));
   in.legacy_filter.use_or = StringOf(request, "ConditionalOperator") == "OR";

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "json/error_body.h"
 
 namespace dynemu {
 
@@ -24,10 +25,6 @@ struct Response {
   std::string request_id;  // sent back as x-amzn-RequestId
   std::string operation;   // the operation name when known ("PutItem"), for logs
 };
-
-// The JSON body of an error, shaped as DynamoDB shapes it:
-// {"__type":"<wire type>","message":"<text>"} plus the Status's extra members.
-std::string RenderErrorBody(const Status& status);
 
 // A whole error response: status code from the error catalog, rendered body.
 Response ErrorResponse(const Status& status);

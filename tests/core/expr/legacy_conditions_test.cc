@@ -14,7 +14,9 @@ using testing::ItemFromJson;
 std::string ExpectedError(const char* expected, const char* op = nullptr) {
   json::Document e, o;
   EXPECT_TRUE(json::Parse(expected, &e).ok()) << expected;
-  if (op) EXPECT_TRUE(json::Parse(op, &o).ok());
+  if (op) {
+    EXPECT_TRUE(json::Parse(op, &o).ok());
+  }
   Result<LegacyConditions> r = DecodeExpected(&e, op ? &o : nullptr);
   return r.ok() ? std::string() : r.status().message();
 }
@@ -22,7 +24,9 @@ std::string ExpectedError(const char* expected, const char* op = nullptr) {
 bool Matches(const char* expected, const char* item, const char* op = nullptr) {
   json::Document e, o;
   EXPECT_TRUE(json::Parse(expected, &e).ok()) << expected;
-  if (op) EXPECT_TRUE(json::Parse(op, &o).ok());
+  if (op) {
+    EXPECT_TRUE(json::Parse(op, &o).ok());
+  }
   Result<LegacyConditions> r = DecodeExpected(&e, op ? &o : nullptr);
   EXPECT_TRUE(r.ok()) << expected << ": " << r.status().ToString();
   return r.ok() && EvaluateLegacyConditions(*r, ItemFromJson(item));

@@ -11,8 +11,12 @@ namespace {
 
 std::string DecodeError(const char* names, const char* values) {
   json::Document n, v;
-  if (names) EXPECT_TRUE(json::Parse(names, &n).ok());
-  if (values) EXPECT_TRUE(json::Parse(values, &v).ok());
+  if (names) {
+    EXPECT_TRUE(json::Parse(names, &n).ok());
+  }
+  if (values) {
+    EXPECT_TRUE(json::Parse(values, &v).ok());
+  }
   Result<ExpressionAttributes> r =
       ExpressionAttributes::Decode(names ? &n : nullptr, values ? &v : nullptr);
   return r.ok() ? std::string() : r.status().message();
