@@ -10,7 +10,7 @@ import unittest
 
 from botocore.exceptions import ClientError
 
-from aws_clients import client
+from aws_clients import client, sdk_knows
 from dynemu_server import DynemuServer
 
 TABLE = "ExprItems"
@@ -174,6 +174,8 @@ class ConditionTest(ExpressionTestBase):
             return False
 
     def test_failed_condition_returns_the_item_when_asked(self):
+        if not sdk_knows(self.ddb, "PutItem", "ReturnValuesOnConditionCheckFailure"):
+            self.skipTest("this botocore predates ReturnValuesOnConditionCheckFailure")
         self.put("ccf", v={"S": "original"})
         error = self.assertError(
             "ConditionalCheckFailedException", "The conditional request failed",
