@@ -4,6 +4,8 @@
 #include <array>
 #include <string>
 
+#include "base/java_string.h"
+
 namespace dynemu::expr {
 namespace {
 
@@ -21,15 +23,6 @@ constexpr std::array<FunctionInfo, 8> kFunctions = {{
 constexpr std::array<std::string_view, 10> kTypeNames = {"S",  "SS",   "N",    "NS", "B",
                                                          "BS", "BOOL", "NULL", "L",  "M"};
 
-// The number of UTF-16 code units of UTF-8 text: one per code point, two for
-// code points above U+FFFF (whose UTF-8 form is four bytes).
-size_t Utf16Length(std::string_view s) {
-  size_t units = 0;
-  for (unsigned char c : s) {
-    if ((c & 0xC0) != 0x80) units += (c >= 0xF0) ? 2 : 1;
-  }
-  return units;
-}
 
 }  // namespace
 

@@ -4,50 +4,12 @@
 #include <cstdint>
 #include <set>
 
+#include "base/java_string.h"
 #include "value/value_codec.h"
 
 namespace dynemu::expr {
 namespace {
 
-// Java's String.hashCode over the UTF-16 code units of the UTF-8 text `s`.
-int32_t JavaStringHash(std::string_view s) {
-  uint32_t h = 0;
-  auto add = [&h](uint32_t unit) { h = 31 * h + unit; };
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    uint32_t cp;
-    size_t len;
-    if (c < 0x80) {
-      cp = c;
-      len = 1;
-    } else if ((c >> 5) == 0x6 && i + 1 < s.size()) {
-      cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu);
-      len = 2;
-    } else if ((c >> 4) == 0xE && i + 2 < s.size()) {
-      cp = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) |
-           (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
-      len = 3;
-    } else if ((c >> 3) == 0x1E && i + 3 < s.size()) {
-      cp = ((c & 0x07u) << 18) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 12) |
-           ((static_cast<unsigned char>(s[i + 2]) & 0x3Fu) << 6) |
-           (static_cast<unsigned char>(s[i + 3]) & 0x3Fu);
-      len = 4;
-    } else {
-      cp = 0xFFFD;  // what Java decodes a malformed byte to
-      len = 1;
-    }
-    if (cp >= 0x10000) {
-      cp -= 0x10000;
-      add(0xD800 + (cp >> 10));
-      add(0xDC00 + (cp & 0x3FF));
-    } else {
-      add(cp);
-    }
-    i += len;
-  }
-  return static_cast<int32_t>(h);
-}
 
 bool IsPlaceholderChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -76,27 +38,6 @@ std::vector<std::pair<std::string, const json::Value*>> Members(const json::Valu
   return out;
 }
 
-// The indexes of `keys` in the order Java's HashMap iterates them (see
-// JavaHashMapOrder).
-std::vector<size_t> JavaOrderIndexes(const std::vector<std::string>& keys) {
-  // HashMap starts with 16 buckets and doubles whenever it holds more than 3/4
-  // of its bucket count; a resize keeps the relative order within a bucket.
-  uint64_t buckets = 16;
-  while (keys.size() > buckets * 3 / 4) buckets *= 2;
-  std::vector<std::pair<uint64_t, size_t>> slots;
-  slots.reserve(keys.size());
-  for (size_t i = 0; i < keys.size(); i++) {
-    uint32_t h = static_cast<uint32_t>(JavaStringHash(keys[i]));
-    uint32_t spread = h ^ (h >> 16);
-    slots.emplace_back(spread & (buckets - 1), i);
-  }
-  std::stable_sort(slots.begin(), slots.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<size_t> out;
-  out.reserve(keys.size());
-  for (const auto& slot : slots) out.push_back(slot.second);
-  return out;
-}
 
 // The positions of `members` in the order DynamoDB's Java map iterates them.
 std::vector<size_t> InJavaOrder(
@@ -104,7 +45,7 @@ std::vector<size_t> InJavaOrder(
   std::vector<std::string> keys;
   keys.reserve(members.size());
   for (const auto& m : members) keys.push_back(m.first);
-  return JavaOrderIndexes(keys);
+  return JavaHashOrder(keys);
 }
 
 Status CheckKey(std::string_view map_name, std::string_view key, char prefix) {
@@ -125,7 +66,7 @@ Status CheckKey(std::string_view map_name, std::string_view key, char prefix) {
 std::vector<std::string> JavaHashMapOrder(const std::vector<std::string>& keys) {
   std::vector<std::string> out;
   out.reserve(keys.size());
-  for (size_t i : JavaOrderIndexes(keys)) out.push_back(keys[i]);
+  for (size_t i : JavaHashOrder(keys)) out.push_back(keys[i]);
   return out;
 }
 
@@ -209,7 +150,7 @@ Status ExpressionAttributes::CheckAllUsed() const {
     for (auto& entry : all) keys.push_back(std::move(entry.second));
     std::set<std::string_view> unused_set(unused.begin(), unused.end());
     std::string list;
-    for (size_t i : JavaOrderIndexes(keys)) {
+    for (size_t i : JavaHashOrder(keys)) {
       if (unused_set.count(keys[i]) == 0) continue;
       if (!list.empty()) list += ", ";
       list += keys[i];

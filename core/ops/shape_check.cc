@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/java_string.h"
 #include "value/base64.h"
 
 // The texts and the order of both layers follow dynalite (validations/index.js
@@ -163,15 +164,6 @@ bool IsIntegral(ShapeType t) { return t == ShapeType::kInteger || t == ShapeType
 // ---------------------------------------------------------------------------
 // Text helpers
 
-// Java and JavaScript measure strings in UTF-16 code units.
-size_t Utf16Length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) {
-    if ((c & 0xC0) != 0x80) n++;  // a lead byte starts a code point
-    if (c >= 0xF0) n++;           // a supplementary code point is a surrogate pair
-  }
-  return n;
-}
 
 // Decodes the UTF-8 code point at s[*i] and advances *i. The parser has
 // validated the encoding; a malformed byte still decodes (as U+FFFD).

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/java_string.h"
 #include "engine/engine.h"
 #include "ops/request_fields.h"
 #include "ops/shape_check.h"
@@ -319,37 +320,6 @@ Result<Projection> CheckProjection(const IndexInput& index) {
   return p;
 }
 
-// Java's String.hashCode, over UTF-16 code units, of a UTF-8 string.
-int32_t JavaStringHash(std::string_view utf8) {
-  uint32_t h = 0;
-  auto add = [&](uint32_t unit) { h = 31 * h + unit; };
-  for (size_t i = 0; i < utf8.size();) {
-    unsigned char c = static_cast<unsigned char>(utf8[i]);
-    uint32_t cp;
-    size_t len;
-    if (c < 0x80) {
-      cp = c, len = 1;
-    } else if ((c >> 5) == 0x6) {
-      cp = c & 0x1F, len = 2;
-    } else if ((c >> 4) == 0xE) {
-      cp = c & 0x0F, len = 3;
-    } else {
-      cp = c & 0x07, len = 4;
-    }
-    for (size_t k = 1; k < len && i + k < utf8.size(); k++) {
-      cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
-    }
-    i += len;
-    if (cp >= 0x10000) {
-      cp -= 0x10000;
-      add(0xD800 + (cp >> 10));
-      add(0xDC00 + (cp & 0x3FF));
-    } else {
-      add(cp);
-    }
-  }
-  return static_cast<int32_t>(h);
-}
 
 // The iteration order of a java.util.HashSet<String> filled with `names` in
 // order: by bucket (spread hash masked by the table size), then by insertion.
@@ -359,15 +329,10 @@ std::vector<std::string> JavaHashSetOrder(const std::vector<std::string>& names)
   for (const std::string& n : names) {
     if (!Contains(unique, n)) unique.push_back(n);
   }
-  uint32_t capacity = 16;
-  while (unique.size() > capacity * 3 / 4) capacity *= 2;
-  auto bucket = [&](const std::string& n) {
-    uint32_t h = static_cast<uint32_t>(JavaStringHash(n));
-    return (h ^ (h >> 16)) & (capacity - 1);
-  };
-  std::stable_sort(unique.begin(), unique.end(),
-                   [&](const std::string& a, const std::string& b) { return bucket(a) < bucket(b); });
-  return unique;
+  std::vector<std::string> ordered;
+  ordered.reserve(unique.size());
+  for (size_t i : JavaHashOrder(unique)) ordered.push_back(unique[i]);
+  return ordered;
 }
 
 // ---- Streams, encryption, tags.

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/java_string.h"
+
 namespace dynemu {
 namespace {
 
@@ -89,17 +91,6 @@ std::string NumberKindName(const json::Value& v) {
   return std::isfinite(d) && d == std::floor(d) ? "NUMBER_VALUE" : "DECIMAL_VALUE";
 }
 
-// Counts the UTF-16 code units of UTF-8 `s`: DynamoDB (Java) and dynalite (JS) report
-// string lengths that way. Every byte that does not continue a sequence starts a
-// character; four-byte sequences are surrogate pairs.
-size_t Utf16Length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) {
-    if ((c & 0xC0) == 0x80) continue;
-    n += c >= 0xF0 ? 2 : 1;
-  }
-  return n;
-}
 
 // A JSON value read into a "String" field (S, N, SS and NS members).
 Status CheckString(const json::Value& v) {
