@@ -130,13 +130,20 @@ struct Engine::Rep {
     std::mutex mu;
     TableStats stats;
   };
-  mutable std::mutex stats_map_mu;
+  // Every write looks its table's slot up; only CreateTable, DeleteTable and
+  // Open add or remove one, so lookups share the lock.
+  mutable std::shared_mutex stats_map_mu;
   std::map<uint32_t, std::shared_ptr<StatsSlot>> stats;
 
   std::array<std::mutex, kLockStripes> stripes;
 
   std::shared_ptr<StatsSlot> Slot(uint32_t table_id) {
-    std::lock_guard<std::mutex> lock(stats_map_mu);
+    {
+      std::shared_lock<std::shared_mutex> lock(stats_map_mu);
+      auto it = stats.find(table_id);
+      if (it != stats.end()) return it->second;
+    }
+    std::unique_lock<std::shared_mutex> lock(stats_map_mu);
     auto& slot = stats[table_id];
     if (!slot) slot = std::make_shared<StatsSlot>();
     return slot;
@@ -224,7 +231,7 @@ Result<std::shared_ptr<const TableDescription>> Engine::DeleteTable(std::string_
     rep_->tables.erase(rep_->tables.find(name));
   }
   {
-    std::lock_guard<std::mutex> lock(rep_->stats_map_mu);
+    std::unique_lock<std::shared_mutex> lock(rep_->stats_map_mu);
     rep_->stats.erase(table->table_id);
   }
 

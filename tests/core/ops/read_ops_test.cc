@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "op_test_fixture.h"
 #include "engine/engine.h"
 #include "host/hook_dispatch.h"
 #include "ops/item_ops.h"
@@ -18,48 +19,8 @@
 namespace dynemu {
 namespace {
 
-struct Reply {
-  Status status;
-  std::string body;
-};
-
-class ReadOpsTest : public ::testing::Test {
+class ReadOpsTest : public OpTest {
  protected:
-  void SetUp() override {
-    Store::Options options;
-    options.in_memory = true;
-    store_ = std::move(Store::Open(options)).value();
-    engine_ = std::make_unique<Engine>(env_, *store_, hooks_);
-    ASSERT_TRUE(engine_->Open().ok());
-  }
-
-  Reply Call(OpHandler handler, const std::string& request) {
-    json::Document doc;
-    EXPECT_TRUE(json::Parse(request, &doc).ok()) << "bad test JSON: " << request;
-    OpContext ctx{*engine_, "Test", "req-1"};
-    json::StringBuffer buffer;
-    json::Writer writer(buffer);
-    Status status = handler(ctx, doc, writer);
-    return Reply{std::move(status), std::string(buffer.GetString(), buffer.GetSize())};
-  }
-
-  json::Document Ok(OpHandler handler, const std::string& request) {
-    Reply reply = Call(handler, request);
-    EXPECT_TRUE(reply.status.ok()) << request << " -> " << reply.status.ToString();
-    json::Document doc;
-    if (reply.status.ok()) {
-      EXPECT_TRUE(json::Parse(reply.body, &doc).ok()) << reply.body;
-    }
-    return doc;
-  }
-
-  std::string Error(OpHandler handler, const std::string& request) {
-    Reply reply = Call(handler, request);
-    EXPECT_FALSE(reply.status.ok()) << request;
-    EXPECT_TRUE(reply.body.empty()) << reply.body;
-    return reply.status.message();
-  }
-
   // Creates table `name` with hash key pk (S) and, when `sk_type` is not empty,
   // range key sk of that type.
   void CreateTable(const std::string& name, const std::string& sk_type) {
@@ -77,13 +38,6 @@ class ReadOpsTest : public ::testing::Test {
   void Put(const std::string& table, const std::string& item_json) {
     Ok(HandlePutItem, R"({"TableName":")" + table + R"(","Item":)" + item_json + "}");
   }
-
-  ManualClock clock_{1'700'000'000'000'000};
-  Random random_{42};
-  Env env_{clock_, random_};
-  HookRegistry hooks_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Engine> engine_;
 };
 
 std::string Q(const std::string& rest) {

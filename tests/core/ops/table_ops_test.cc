@@ -6,17 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include "op_test_fixture.h"
 #include "engine/engine.h"
 #include "host/hook_dispatch.h"
 #include "storage/store.h"
 
 namespace dynemu {
 namespace {
-
-struct Reply {
-  Status status;
-  std::string body;
-};
 
 struct ErrorCase {
   std::string name;
@@ -25,44 +21,8 @@ struct ErrorCase {
   std::string message;
 };
 
-class TableOpsTest : public ::testing::Test {
+class TableOpsTest : public OpTest {
  protected:
-  void SetUp() override { Reopen(); }
-
-  void Reopen() {
-    engine_.reset();
-    if (!store_) {
-      Store::Options options;
-      options.in_memory = true;
-      store_ = std::move(Store::Open(options)).value();
-    }
-    engine_ = std::make_unique<Engine>(env_, *store_, hooks_);
-    ASSERT_TRUE(engine_->Open().ok());
-  }
-
-  Reply Call(OpHandler handler, const std::string& request) {
-    json::Document doc;
-    Status parsed = json::Parse(request, &doc);
-    EXPECT_TRUE(parsed.ok()) << "bad test JSON: " << request;
-    OpContext ctx{*engine_, "Test", "req-1"};
-    json::StringBuffer buffer;
-    json::Writer writer(buffer);
-    Status status = handler(ctx, doc, writer);
-    return Reply{std::move(status), std::string(buffer.GetString(), buffer.GetSize())};
-  }
-
-  // Calls `handler` and expects success; returns the parsed answer.
-  json::Document Ok(OpHandler handler, const std::string& request) {
-    Reply reply = Call(handler, request);
-    last_body_ = reply.body;
-    EXPECT_TRUE(reply.status.ok()) << request << " -> " << reply.status.ToString();
-    json::Document doc;
-    if (reply.status.ok() && !reply.body.empty()) {
-      EXPECT_TRUE(json::Parse(reply.body, &doc).ok()) << reply.body;
-    }
-    return doc;
-  }
-
   void ExpectErrors(OpHandler handler, const std::vector<ErrorCase>& cases) {
     for (const ErrorCase& c : cases) {
       Reply reply = Call(handler, c.request);
@@ -82,14 +42,6 @@ class TableOpsTest : public ::testing::Test {
   bool LastBodyHas(const std::string& text) const {
     return last_body_.find(text) != std::string::npos;
   }
-
-  std::string last_body_;
-  ManualClock clock_{1'700'000'000'000'000};
-  Random random_{42};
-  Env env_{clock_, random_};
-  HookRegistry hooks_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Engine> engine_;
 };
 
 std::string Str(const json::Value& v) { return json::ToString(v); }
