@@ -1,5 +1,7 @@
 #include "engine/engine.h"
 
+#include "engine/engine_rep.h"
+
 #include <array>
 #include <cstring>
 #include <map>
@@ -16,32 +18,12 @@
 namespace dynemu {
 namespace {
 
-// Items are locked by stripes: two writers of one item always meet on the same
-// mutex; unrelated items rarely share one. 4096 stripes cost 160 KB.
-constexpr size_t kLockStripes = 4096;
-
 // DynamoDB's key size limits (bytes of the value; numbers are always small enough).
 constexpr size_t kMaxHashKeyBytes = 2048;
 constexpr size_t kMaxRangeKeyBytes = 1024;
 
 // Deleting a table removes its rows in batches of this many keys.
 constexpr size_t kDeleteBatchKeys = 1000;
-
-std::string EncodeStats(const TableStats& stats) {
-  std::string out(16, '\0');
-  std::memcpy(out.data(), &stats.item_count, 8);
-  std::memcpy(out.data() + 8, &stats.size_bytes, 8);
-  return out;
-}
-
-TableStats DecodeStats(std::string_view bytes) {
-  TableStats stats;
-  if (bytes.size() == 16) {
-    std::memcpy(&stats.item_count, bytes.data(), 8);
-    std::memcpy(&stats.size_bytes, bytes.data() + 8, 8);
-  }
-  return stats;
-}
 
 std::string EncodeU32(uint32_t v) {
   std::string out(4, '\0');
@@ -118,42 +100,40 @@ Status CheckKeyPiece(const Item& item, const std::string& name, ScalarType type,
 
 }  // namespace
 
-struct Engine::Rep {
-  mutable std::shared_mutex catalog_mu;
-  std::map<std::string, std::shared_ptr<const TableDescription>, std::less<>> tables;
-  uint32_t next_table_id = 1;
-  // Serializes catalog writes (create, delete, update), which read-modify-write.
-  std::mutex catalog_write_mu;
+std::string EncodeRowCounts(const RowCounts& counts) {
+  std::string out(16, '\0');
+  std::memcpy(out.data(), &counts.item_count, 8);
+  std::memcpy(out.data() + 8, &counts.size_bytes, 8);
+  return out;
+}
 
-  // Per-table statistics, persisted with every write of the table.
-  struct StatsSlot {
-    std::mutex mu;
-    TableStats stats;
-  };
-  // Every write looks its table's slot up; only CreateTable, DeleteTable and
-  // Open add or remove one, so lookups share the lock.
-  mutable std::shared_mutex stats_map_mu;
-  std::map<uint32_t, std::shared_ptr<StatsSlot>> stats;
-
-  std::array<std::mutex, kLockStripes> stripes;
-
-  std::shared_ptr<StatsSlot> Slot(uint32_t table_id) {
-    {
-      std::shared_lock<std::shared_mutex> lock(stats_map_mu);
-      auto it = stats.find(table_id);
-      if (it != stats.end()) return it->second;
-    }
-    std::unique_lock<std::shared_mutex> lock(stats_map_mu);
-    auto& slot = stats[table_id];
-    if (!slot) slot = std::make_shared<StatsSlot>();
-    return slot;
+RowCounts DecodeRowCounts(std::string_view bytes) {
+  RowCounts counts;
+  if (bytes.size() == 16) {
+    std::memcpy(&counts.item_count, bytes.data(), 8);
+    std::memcpy(&counts.size_bytes, bytes.data() + 8, 8);
   }
-};
+  return counts;
+}
+
+size_t StripeOf(const std::string& row_key) {
+  return std::hash<std::string>{}(row_key) % kLockStripes;
+}
+
+std::string BaseRowKey(const TableDescription& table, const Item& key) {
+  const AttributeValue& pk = key.find(table.hash_key())->second;
+  const AttributeValue* sk = nullptr;
+  if (const std::string* range = table.range_key()) sk = &key.find(*range)->second;
+  return key_codec::RowKey(table.table_id, 0, pk, sk);
+}
 
 Engine::Engine(Env& env, Store& store, const HookRegistry& hooks)
-    : env_(env), store_(store), hooks_(hooks), rep_(std::make_unique<Rep>()) {}
+    : Engine(env, store, hooks, Options{}) {}
 
-Engine::~Engine() = default;
+Engine::Engine(Env& env, Store& store, const HookRegistry& hooks, const Options& options)
+    : env_(env), store_(store), options_(options), hooks_(hooks), rep_(std::make_unique<Rep>()) {}
+
+Engine::~Engine() { StopWorker(); }
 
 Status Engine::Open() {
   DYN_ASSIGN_OR_RETURN(auto next_id, store_.Get(key_codec::NextTableIdKey()));
@@ -164,13 +144,31 @@ Status Engine::Open() {
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     DYN_ASSIGN_OR_RETURN(TableDescription desc, FromCatalogRecord(it->value()));
     DYN_ASSIGN_OR_RETURN(auto stats_bytes, store_.Get(key_codec::TableStatsKey(desc.table_id)));
-    if (stats_bytes) rep_->Slot(desc.table_id)->stats = DecodeStats(*stats_bytes);
+    TableStats& stats = rep_->Slot(desc.table_id)->stats;
+    if (stats_bytes) {
+      RowCounts counts = DecodeRowCounts(*stats_bytes);
+      stats.item_count = counts.item_count;
+      stats.size_bytes = counts.size_bytes;
+    }
+    for (const auto* indexes : {&desc.local_secondary_indexes, &desc.global_secondary_indexes}) {
+      for (const SecondaryIndex& index : *indexes) {
+        DYN_ASSIGN_OR_RETURN(auto index_bytes,
+                             store_.Get(key_codec::IndexStatsKey(desc.table_id, index.index_id)));
+        stats.indexes[index.index_id] = index_bytes ? DecodeRowCounts(*index_bytes) : RowCounts{};
+      }
+    }
     if (desc.table_id >= rep_->next_table_id) rep_->next_table_id = desc.table_id + 1;
     std::string name = desc.table_name;
     rep_->tables.emplace(std::move(name), std::make_shared<const TableDescription>(std::move(desc)));
   }
   DYN_RETURN_IF_ERROR(it->status());
   log::Get("engine")->info("catalog loaded: {} table(s)", rep_->tables.size());
+  // Backfills and index removals interrupted by a stop resume now; deferred
+  // index changes lived in memory only and are gone (see README).
+  if (options_.background_index_work) {
+    rep_->worker = std::thread([this] { WorkerLoop(); });
+    NotifyWorker();
+  }
   return Status::OK();
 }
 
@@ -198,14 +196,22 @@ Result<std::shared_ptr<const TableDescription>> Engine::CreateTable(TableDescrip
   Store::Batch batch;
   batch.Put(key_codec::CatalogKey(desc.table_name), ToCatalogRecord(desc));
   batch.Put(key_codec::NextTableIdKey(), EncodeU32(desc.table_id + 1));
-  batch.Put(key_codec::TableStatsKey(desc.table_id), EncodeStats(TableStats{}));
+  batch.Put(key_codec::TableStatsKey(desc.table_id), EncodeRowCounts(RowCounts{}));
+  TableStats initial;
+  for (const auto* indexes : {&desc.local_secondary_indexes, &desc.global_secondary_indexes}) {
+    for (const SecondaryIndex& index : *indexes) {
+      batch.Put(key_codec::IndexStatsKey(desc.table_id, index.index_id),
+                EncodeRowCounts(RowCounts{}));
+      initial.indexes[index.index_id] = RowCounts{};
+    }
+  }
   DYN_RETURN_IF_ERROR(store_.Commit(batch));
 
   auto stored = std::make_shared<const TableDescription>(std::move(desc));
   std::unique_lock<std::shared_mutex> lock(rep_->catalog_mu);
   rep_->next_table_id = stored->table_id + 1;
   rep_->tables[stored->table_name] = stored;
-  rep_->Slot(stored->table_id)->stats = TableStats{};
+  rep_->Slot(stored->table_id)->stats = std::move(initial);
   return std::shared_ptr<const TableDescription>(stored);
 }
 
@@ -213,6 +219,12 @@ std::shared_ptr<const TableDescription> Engine::FindTable(std::string_view name)
   std::shared_lock<std::shared_mutex> lock(rep_->catalog_mu);
   auto it = rep_->tables.find(name);
   return it == rep_->tables.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<const TableDescription> Engine::Current(const TableDescription& table) const {
+  std::shared_ptr<const TableDescription> current = FindTable(table.table_name);
+  if (!current || current->table_id != table.table_id) return nullptr;
+  return current;
 }
 
 Result<std::shared_ptr<const TableDescription>> Engine::DeleteTable(std::string_view name) {
@@ -225,7 +237,24 @@ Result<std::shared_ptr<const TableDescription>> Engine::DeleteTable(std::string_
   Store::Batch batch;
   batch.Delete(key_codec::CatalogKey(name));
   batch.Delete(key_codec::TableStatsKey(table->table_id));
+  for (const auto* indexes : {&table->local_secondary_indexes, &table->global_secondary_indexes}) {
+    for (const SecondaryIndex& index : *indexes) {
+      batch.Delete(key_codec::IndexStatsKey(table->table_id, index.index_id));
+    }
+  }
   DYN_RETURN_IF_ERROR(store_.Commit(batch));
+  {
+    // Deferred changes of a dropped table are dropped with it.
+    std::lock_guard<std::mutex> lock(rep_->queue_mu);
+    for (auto it = rep_->deferred.begin(); it != rep_->deferred.end();) {
+      if (it->first.first == table->table_id) {
+        rep_->deferred_count -= it->second.size();
+        it = rep_->deferred.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
   {
     std::unique_lock<std::shared_mutex> lock(rep_->catalog_mu);
     rep_->tables.erase(rep_->tables.find(name));
@@ -275,8 +304,21 @@ Result<std::shared_ptr<const TableDescription>> Engine::UpdateTable(
   batch.Put(key_codec::CatalogKey(name), ToCatalogRecord(copy));
   DYN_RETURN_IF_ERROR(store_.Commit(batch));
   auto stored = std::make_shared<const TableDescription>(std::move(copy));
-  std::unique_lock<std::shared_mutex> lock(rep_->catalog_mu);
-  rep_->tables[stored->table_name] = stored;
+  {
+    std::unique_lock<std::shared_mutex> lock(rep_->catalog_mu);
+    rep_->tables[stored->table_name] = stored;
+  }
+  {
+    // A new index starts with zero counts (its backfill adds to them).
+    auto slot = rep_->Slot(stored->table_id);
+    std::lock_guard<std::mutex> lock(slot->mu);
+    for (const SecondaryIndex& index : stored->global_secondary_indexes) {
+      slot->stats.indexes.try_emplace(index.index_id);
+    }
+  }
+  for (const SecondaryIndex& index : stored->global_secondary_indexes) {
+    if (index.status != TableStatus::kActive) NotifyWorker();
+  }
   return std::shared_ptr<const TableDescription>(stored);
 }
 
@@ -310,7 +352,7 @@ Status Engine::ValidateItem(const TableDescription& table, const Item& item) con
     const std::string& name = table.key_schema[i].attribute_name;
     DYN_RETURN_IF_ERROR(CheckKeyPiece(item, name, *table.AttributeType(name), i == 0, true));
   }
-  return Status::OK();
+  return ValidateIndexKeys(table, item, IndexKeyOrigin::kPut);
 }
 
 Item Engine::ExtractKey(const TableDescription& table, const Item& item) const {
@@ -323,92 +365,11 @@ Item Engine::ExtractKey(const TableDescription& table, const Item& item) const {
   return key;
 }
 
-namespace {
-
-std::string RowKeyOf(const TableDescription& table, const Item& key) {
-  const AttributeValue& pk = key.find(table.hash_key())->second;
-  const AttributeValue* sk = nullptr;
-  if (const std::string* range = table.range_key()) sk = &key.find(*range)->second;
-  return key_codec::RowKey(table.table_id, 0, pk, sk);
-}
-
-}  // namespace
-
 Result<std::optional<Item>> Engine::GetItem(const TableDescription& table, const Item& key) const {
-  DYN_ASSIGN_OR_RETURN(auto bytes, store_.Get(RowKeyOf(table, key)));
+  DYN_ASSIGN_OR_RETURN(auto bytes, store_.Get(BaseRowKey(table, key)));
   if (!bytes) return std::optional<Item>();
   DYN_ASSIGN_OR_RETURN(Item item, item_codec::Decode(*bytes));
   return std::optional<Item>(std::move(item));
-}
-
-Result<Engine::WriteResult> Engine::WriteItem(const TableDescription& table, const Item& key,
-                                              std::string_view operation,
-                                              std::string_view request_id, const Mutator& mutate) {
-  const std::string row_key = RowKeyOf(table, key);
-  std::mutex& stripe = rep_->stripes[std::hash<std::string>{}(row_key) % kLockStripes];
-  std::lock_guard<std::mutex> item_lock(stripe);
-
-  WriteResult result;
-  DYN_ASSIGN_OR_RETURN(auto old_bytes, store_.Get(row_key));
-  if (old_bytes) {
-    DYN_ASSIGN_OR_RETURN(Item old_item, item_codec::Decode(*old_bytes));
-    result.old_image = std::move(old_item);
-  }
-  DYN_ASSIGN_OR_RETURN(result.new_image, mutate(result.old_image));
-
-  if (hooks_.Has(HookPoint::kWritePre)) {
-    WriteEvent event{operation, table.table_name, &key, &result.old_image, &result.new_image,
-                     request_id};
-    Verdict verdict = hooks_.WritePre(event);
-    if (verdict.kind == Verdict::Kind::kFail) return std::move(verdict.error);
-    if (verdict.kind == Verdict::Kind::kDelay) result.delay_ms += verdict.delay_ms;
-    // A subscriber may have replaced the new image: it must still be an item of
-    // this table under the same key.
-    if (result.new_image) {
-      Status valid = ValidateItem(table, *result.new_image);
-      if (!valid.ok() || ExtractKey(table, *result.new_image) != key) {
-        return InternalError("a write.pre hook replaced the new image with an invalid item");
-      }
-    }
-  }
-
-  if (result.new_image || result.old_image) {
-    Store::Batch batch;
-    TableStats delta;
-    if (result.old_image) {
-      delta.item_count -= 1;
-      delta.size_bytes -= static_cast<int64_t>(ItemSize(*result.old_image));
-    }
-    if (result.new_image) {
-      std::string value;
-      item_codec::Encode(*result.new_image, &value);
-      batch.Put(row_key, value);
-      delta.item_count += 1;
-      delta.size_bytes += static_cast<int64_t>(ItemSize(*result.new_image));
-    } else {
-      batch.Delete(row_key);
-    }
-    // The statistics record is written in the same batch, under the table's
-    // stats lock, so the persisted figures always match the rows.
-    auto slot = rep_->Slot(table.table_id);
-    std::lock_guard<std::mutex> stats_lock(slot->mu);
-    TableStats next = slot->stats;
-    next.item_count += delta.item_count;
-    next.size_bytes += delta.size_bytes;
-    batch.Put(key_codec::TableStatsKey(table.table_id), EncodeStats(next));
-    DYN_RETURN_IF_ERROR(store_.Commit(batch));
-    slot->stats = next;
-  }
-
-  if (hooks_.Has(HookPoint::kWritePost)) {
-    WriteEvent event{operation, table.table_name, &key, &result.old_image, &result.new_image,
-                     request_id};
-    Verdict verdict = hooks_.WritePost(event);
-    if (verdict.kind == Verdict::Kind::kDelay) result.delay_ms += verdict.delay_ms;
-    // The write is committed: a failure verdict after it can only change the answer.
-    if (verdict.kind == Verdict::Kind::kFail) return std::move(verdict.error);
-  }
-  return result;
 }
 
 namespace {
@@ -486,20 +447,25 @@ Result<Engine::Page> ReadPage(const Store& store, std::string start, std::string
 
 }  // namespace
 
-Result<Engine::Page> Engine::QueryPartition(const TableDescription& table, const AttributeValue& pk,
+Result<Engine::Page> Engine::QueryPartition(const TableDescription& table,
+                                            const SecondaryIndex* index, const AttributeValue& pk,
                                             const SortKeyRange& range, bool forward,
                                             const Item* exclusive_start,
                                             const PageLimits& limits) const {
-  const std::string prefix = key_codec::PartitionPrefix(table.table_id, 0, pk);
+  const uint8_t index_id = index ? index->index_id : 0;
+  const std::string prefix = key_codec::PartitionPrefix(table.table_id, index_id, pk);
   std::string start = prefix;
   std::string end = key_codec::PrefixSuccessor(prefix);
-  // A key K's immediate successor is K + "\0": [K, K + "\0") holds K alone.
+  // Encodings are self-delimiting and never a prefix of one another, so the rows
+  // whose sort key is v are exactly the keys starting with at(v): [at(v),
+  // PrefixSuccessor(at(v))) holds them, index entries (which go on with the
+  // table key) included.
   auto at = [&](const AttributeValue& v) {
     std::string key = prefix;
     key_codec::AppendKeyValue(v, &key);
     return key;
   };
-  auto just_after = [&](const AttributeValue& v) { return at(v) + std::string(1, '\0'); };
+  auto just_after = [&](const AttributeValue& v) { return key_codec::PrefixSuccessor(at(v)); };
   switch (range.op) {
     case SortKeyRange::Op::kAll:
       break;
@@ -530,30 +496,39 @@ Result<Engine::Page> Engine::QueryPartition(const TableDescription& table, const
     }
   }
   std::string after;
-  if (exclusive_start) after = RowKeyOf(table, *exclusive_start);
+  if (exclusive_start) {
+    after = index ? IndexRowKeyOf(table, *index, *exclusive_start)
+                  : BaseRowKey(table, *exclusive_start);
+  }
   return ReadPage(store_, std::move(start), std::move(end), forward,
                   exclusive_start ? &after : nullptr, limits);
 }
 
-Result<Engine::Page> Engine::ScanSegment(const TableDescription& table, uint32_t segment,
+Result<Engine::Page> Engine::ScanSegment(const TableDescription& table,
+                                         const SecondaryIndex* index, uint32_t segment,
                                          uint32_t total_segments, const Item* exclusive_start,
                                          const PageLimits& limits) const {
   DYN_CHECK(total_segments > 0 && segment < total_segments);
+  const uint8_t index_id = index ? index->index_id : 0;
   uint64_t lo, hi;
   SegmentBounds(segment, total_segments, &lo, &hi);
   std::string after;
-  if (exclusive_start) after = RowKeyOf(table, *exclusive_start);
-  return ReadPage(store_, key_codec::HashBoundKey(table.table_id, 0, lo),
-                  key_codec::HashBoundKey(table.table_id, 0, hi), /*forward=*/true,
+  if (exclusive_start) {
+    after = index ? IndexRowKeyOf(table, *index, *exclusive_start)
+                  : BaseRowKey(table, *exclusive_start);
+  }
+  return ReadPage(store_, key_codec::HashBoundKey(table.table_id, index_id, lo),
+                  key_codec::HashBoundKey(table.table_id, index_id, hi), /*forward=*/true,
                   exclusive_start ? &after : nullptr, limits);
 }
 
-bool Engine::KeyInSegment(const TableDescription& table, const Item& key, uint32_t segment,
-                          uint32_t total_segments) const {
+bool Engine::KeyInSegment(const TableDescription& table, const SecondaryIndex* index,
+                          const Item& key, uint32_t segment, uint32_t total_segments) const {
   DYN_CHECK(total_segments > 0 && segment < total_segments);
   uint64_t lo, hi;
   SegmentBounds(segment, total_segments, &lo, &hi);
-  uint64_t hash = key_codec::PartitionHash(key.find(table.hash_key())->second);
+  const std::string& hash_key = index ? index->key_schema[0].attribute_name : table.hash_key();
+  uint64_t hash = key_codec::PartitionHash(key.find(hash_key)->second);
   return hash >= lo && hash < hi;
 }
 

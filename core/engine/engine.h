@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,8 +27,16 @@ constexpr std::string_view kAccountId = "000000000000";
 
 class Engine {
  public:
+  struct Options {
+    // A background thread backfills new indexes, removes deleted ones and
+    // applies deferred index changes when due. Off, nothing happens until
+    // RunIndexWorkForTesting or ApplyDeferredIndexChanges is called (tests).
+    bool background_index_work = true;
+  };
+
   // Nothing is owned; everything must outlive the Engine.
   Engine(Env& env, Store& store, const HookRegistry& hooks);
+  Engine(Env& env, Store& store, const HookRegistry& hooks, const Options& options);
   ~Engine();
 
   // Loads the catalog. Call once, before anything else. Reads only the catalog
@@ -88,20 +97,88 @@ class Engine {
   // lock held: it must not call back into the Engine.
   using Mutator = std::function<Result<std::optional<Item>>(const std::optional<Item>& current)>;
 
+  // What one item's write did to one secondary index, for ConsumedCapacity: the
+  // write units of the entry change (a put, a delete, or both when the entry
+  // moved), counted even when the change was deferred.
+  struct IndexWrite {
+    std::string index_name;
+    bool global = true;
+    double units = 0;
+  };
+
   struct WriteResult {
     std::optional<Item> old_image;
     std::optional<Item> new_image;
-    int64_t delay_ms = 0;  // what write hooks asked to hold the response back
+    int64_t delay_ms = 0;  // what write and index hooks asked to hold the response back
+    std::vector<IndexWrite> index_writes;  // one per index whose entry changed
   };
 
-  // The single write path: locks the item, reads it, calls `mutate`, fires
-  // write.pre (which may fail or replace the new image), commits the item, index
-  // rows and statistics in one batch, fires write.post. Serializable per item.
+  // The single write path: locks the item, reads it, calls `mutate`, then
+  // CommitItems. Serializable per item.
   // REQUIRES: ValidateKey(table, key) is OK. `operation` and `request_id` are
   // passed to the hooks.
   Result<WriteResult> WriteItem(const TableDescription& table, const Item& key,
                                 std::string_view operation, std::string_view request_id,
                                 const Mutator& mutate);
+
+  // ---- Writes of several items at once (transactions).
+
+  // The per-item locks of a set of items, taken in one fixed order (ascending
+  // stripe), so two callers never deadlock; released when destroyed.
+  class ItemLocks {
+   public:
+    ItemLocks() = default;
+    ItemLocks(ItemLocks&&) noexcept = default;
+    ItemLocks& operator=(ItemLocks&&) noexcept = default;
+
+   private:
+    friend class Engine;
+    std::vector<std::unique_lock<std::mutex>> locks_;
+  };
+
+  // Locks the items named by (table, key) pairs. Duplicates are fine.
+  // REQUIRES: each key passed ValidateKey for its table.
+  ItemLocks LockItems(const std::vector<std::pair<const TableDescription*, const Item*>>& items);
+
+  // One item's change: old_image as read under its lock, new_image to store
+  // (nullopt: delete). WriteResult-like outputs are filled by CommitItems.
+  struct ItemChange {
+    const TableDescription* table = nullptr;
+    Item key;
+    std::optional<Item> old_image;
+    std::optional<Item> new_image;
+    std::vector<IndexWrite> index_writes;  // filled by CommitItems
+  };
+
+  // Commits `changes` all or nothing: fires write.pre for each (which may fail,
+  // or replace a new image), computes every secondary-index entry change (firing
+  // index.pre, which may fail, delay or defer), writes base rows, index rows and
+  // the statistics of every table touched in one batch, then fires index.post and
+  // write.post. A failure before the batch commits writes nothing. Changes whose
+  // old and new images are both absent are skipped. Returns the summed delay.
+  // REQUIRES: the caller holds the locks of every changed item (LockItems or
+  // WriteItem), has read old_image under them, and no two changes share a key.
+  Result<int64_t> CommitItems(std::vector<ItemChange>& changes, std::string_view operation,
+                              std::string_view request_id);
+
+  // Reads several items from one snapshot: a view no concurrent commit is half
+  // applied in. REQUIRES: each key passed ValidateKey for its table.
+  Result<std::vector<std::optional<Item>>> GetItems(
+      const std::vector<std::pair<const TableDescription*, const Item*>>& items) const;
+
+  // ---- Secondary indexes: deferred (lagging) entries and background work.
+
+  // Applies every deferred index change now, due or not, in order. Returns how
+  // many were applied.
+  size_t ApplyDeferredIndexChanges();
+
+  // How many deferred index changes wait to be applied.
+  size_t PendingIndexChanges() const;
+
+  // Runs pending background index work (backfill of CREATING indexes, removal of
+  // DELETING ones, due deferred changes) on the calling thread until none is
+  // left. For tests; the background thread does the same on its own.
+  Status RunIndexWorkForTesting();
 
   // ---- Range reads (Query and Scan). Each call reads one page from one Store
   // snapshot and returns decoded items; what a page may hold is the caller's
@@ -135,31 +212,53 @@ class Engine {
   };
 
   // Reads rows of the partition `pk` within `range`, ascending by sort key when
-  // `forward`, else descending, starting after `exclusive_start` (a table key,
-  // which need not be in the range) when not null.
-  // REQUIRES: pk has the table's hash key type; range values the sort key type;
-  // exclusive_start passed ValidateKey.
-  Result<Page> QueryPartition(const TableDescription& table, const AttributeValue& pk,
-                              const SortKeyRange& range, bool forward, const Item* exclusive_start,
-                              const PageLimits& limits) const;
+  // `forward`, else descending, starting after `exclusive_start` (which need not
+  // be in the range) when not null.
+  // `index` null reads the table: pk and range are of the table's keys and
+  // exclusive_start is a table key (it passed ValidateKey). `index` not null
+  // reads that secondary index of `table`: pk and range are of the index's keys,
+  // rows are the projected entries (entries sharing a sort key value come in
+  // table key order), and exclusive_start holds the index's and the table's key
+  // attributes with their declared types.
+  Result<Page> QueryPartition(const TableDescription& table, const SecondaryIndex* index,
+                              const AttributeValue& pk, const SortKeyRange& range, bool forward,
+                              const Item* exclusive_start, const PageLimits& limits) const;
 
   // Reads rows of segment `segment` of `total_segments` (the partition hash range
   // [segment * 2^32 / total, (segment + 1) * 2^32 / total)), in key order,
-  // starting after `exclusive_start` when not null.
-  // REQUIRES: segment < total_segments; exclusive_start passed ValidateKey.
-  Result<Page> ScanSegment(const TableDescription& table, uint32_t segment,
-                           uint32_t total_segments, const Item* exclusive_start,
-                           const PageLimits& limits) const;
+  // starting after `exclusive_start` when not null. `index` and exclusive_start
+  // as for QueryPartition (for an index, segments divide the index's partitions).
+  // REQUIRES: segment < total_segments.
+  Result<Page> ScanSegment(const TableDescription& table, const SecondaryIndex* index,
+                           uint32_t segment, uint32_t total_segments,
+                           const Item* exclusive_start, const PageLimits& limits) const;
 
-  // True when the partition of `key` falls in that segment.
-  // REQUIRES: ValidateKey(table, key) is OK.
-  bool KeyInSegment(const TableDescription& table, const Item& key, uint32_t segment,
-                    uint32_t total_segments) const;
+  // True when the partition of `key` falls in that segment: the table's hash key
+  // when `index` is null, else the index's.
+  // REQUIRES: key holds that hash key attribute.
+  bool KeyInSegment(const TableDescription& table, const SecondaryIndex* index, const Item& key,
+                    uint32_t segment, uint32_t total_segments) const;
 
  private:
   struct Rep;
+  struct DeferredChange;
+  friend struct Rep;
+
+  // The table's current description when it is still the table `table` names
+  // (same id), else nullptr (dropped meanwhile).
+  std::shared_ptr<const TableDescription> Current(const TableDescription& table) const;
+  // Background index work, one bounded step; true when more is left.
+  Result<bool> IndexWorkStep(bool apply_all_deferred);
+  Result<bool> BackfillStep(const TableDescription& table, const SecondaryIndex& index);
+  Result<bool> SweepStep(const TableDescription& table, const SecondaryIndex& index);
+  Status ApplyDeferred(DeferredChange& change);
+  void WorkerLoop();
+  void NotifyWorker();
+  void StopWorker();
+
   Env& env_;
   Store& store_;
+  const Options options_;
   const HookRegistry& hooks_;
   std::unique_ptr<Rep> rep_;
 };

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "engine/index_rows.h"
 #include "expr/attribute_updates.h"
 #include "expr/evaluator.h"
 #include "expr/legacy_conditions.h"
@@ -323,6 +324,7 @@ Status HandleUpdateItem(OpContext& ctx, const json::Value& request, json::Writer
             if (ItemSize(updated) > kMaxItemBytes) {
               return ValidationError("Item size to update has exceeded the maximum allowed size");
             }
+            DYN_RETURN_IF_ERROR(ValidateIndexKeys(*table, updated, IndexKeyOrigin::kUpdate));
             return std::optional<Item>(std::move(updated));
           }));
   ctx.delay_ms += result.delay_ms;

@@ -445,7 +445,7 @@ Status CheckScanKeys(Engine& engine, const TableDescription& table, const ReadIn
       return ValidationError("The provided starting key is invalid: " + valid.message());
     }
     if (in.total_segments > 1 &&
-        !engine.KeyInSegment(table, esk, in.segment, in.total_segments)) {
+        !engine.KeyInSegment(table, nullptr, esk, in.segment, in.total_segments)) {
       return ValidationError(
           "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use "
           "ExclusiveStartKey with correct Segment. TotalSegments: " +
@@ -519,7 +519,7 @@ Status HandleQuery(OpContext& ctx, const json::Value& request, json::Writer& out
   Engine::SortKeyRange range = ToSortKeyRange(range_key ? FindCondition(in, *range_key) : nullptr);
   DYN_ASSIGN_OR_RETURN(
       Engine::Page page,
-      ctx.engine.QueryPartition(*table, pk, range, in.forward,
+      ctx.engine.QueryPartition(*table, nullptr, pk, range, in.forward,
                                 in.exclusive_start ? &*in.exclusive_start : nullptr, LimitsOf(in)));
   WritePage(ctx.engine, *table, in, page, out);
   return Status::OK();
@@ -531,7 +531,7 @@ Status HandleScan(OpContext& ctx, const json::Value& request, json::Writer& out)
   DYN_RETURN_IF_ERROR(CheckScanKeys(ctx.engine, *table, in));
   DYN_ASSIGN_OR_RETURN(
       Engine::Page page,
-      ctx.engine.ScanSegment(*table, in.segment, in.total_segments,
+      ctx.engine.ScanSegment(*table, nullptr, in.segment, in.total_segments,
                              in.exclusive_start ? &*in.exclusive_start : nullptr, LimitsOf(in)));
   WritePage(ctx.engine, *table, in, page, out);
   return Status::OK();

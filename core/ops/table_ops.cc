@@ -1073,23 +1073,19 @@ std::string ThroughputUnchanged(std::string_view what, int64_t cur_read, int64_t
          "higher limits.";
 }
 
-// Drops the definitions no key of the table or of an index uses (after an
-// index is deleted, its attributes leave the description).
-void PruneDefinitions(TableDescription* t) {
-  std::set<std::string> used;
-  for (const KeySchemaElement& k : t->key_schema) used.insert(k.attribute_name);
-  for (const auto* indexes : {&t->local_secondary_indexes, &t->global_secondary_indexes}) {
-    for (const SecondaryIndex& index : *indexes) {
-      for (const KeySchemaElement& k : index.key_schema) used.insert(k.attribute_name);
+// Applies the index updates of `in` to `t` (inside the engine's update).
+// DynamoDB builds or removes one index of a table at a time.
+Status CheckNoOnlineIndexChange(const TableDescription& t) {
+  for (const SecondaryIndex& index : t.global_secondary_indexes) {
+    if (index.status == TableStatus::kCreating || index.status == TableStatus::kDeleting) {
+      return Status(ErrorCode::kLimitExceeded,
+                    "Subscriber limit exceeded: Only 1 online index can be created or deleted "
+                    "simultaneously per table");
     }
   }
-  auto& defs = t->attribute_definitions;
-  defs.erase(std::remove_if(defs.begin(), defs.end(),
-                            [&](const AttributeDefinition& a) { return !used.count(a.attribute_name); }),
-             defs.end());
+  return Status::OK();
 }
 
-// Applies the index updates of `in` to `t` (inside the engine's update).
 Status ApplyGsiUpdates(const UpdateTableInput& in, bool pay_per_request, int64_t now,
                        TableDescription& t, UpdateTableOutput& result) {
   for (const GsiUpdateInput& u : *in.gsi_updates) {
@@ -1102,8 +1098,11 @@ Status ApplyGsiUpdates(const UpdateTableInput& in, bool pay_per_request, int64_t
           return ValidationError("Cannot delete an index that is not a GlobalSecondaryIndex: " +
                                  u.index.name);
         }
+        DYN_RETURN_IF_ERROR(CheckNoOnlineIndexChange(t));
+        // The engine removes its entries in the background, then the index.
         result.deleted_index = *it;
-        gsis.erase(it);
+        it->status = TableStatus::kDeleting;
+        it->backfilling = false;
         break;
       }
       case GsiUpdateInput::Kind::kUpdate: {
@@ -1155,6 +1154,7 @@ Status ApplyGsiUpdates(const UpdateTableInput& in, bool pay_per_request, int64_t
           exists = exists || lsi.index_name == index.name;
         }
         if (exists) return ValidationError("Attempting to create an index which already exists");
+        DYN_RETURN_IF_ERROR(CheckNoOnlineIndexChange(t));
         if (!in.attributes) {
           return Invalid("AttributeDefinitions is not specified for index: " + index.name);
         }
@@ -1210,14 +1210,17 @@ Status ApplyGsiUpdates(const UpdateTableInput& in, bool pay_per_request, int64_t
         si.global = true;
         si.key_schema = ToKeySchema(index.keys);
         si.projection = std::move(projection);
-        si.status = TableStatus::kActive;
+        // The engine fills it from the table's items in the background, then
+        // makes it ACTIVE; writes maintain it from now on.
+        si.status = TableStatus::kCreating;
+        si.backfilling = true;
         gsis.push_back(std::move(si));
         result.created_index = index.name;
         break;
       }
     }
   }
-  PruneDefinitions(&t);
+  PruneAttributeDefinitions(&t);
   return Status::OK();
 }
 
@@ -1371,11 +1374,6 @@ void EncodeUpdateTable(const UpdateTableOutput& result, const TableStats& stats,
       index.throughput.write_capacity_units = old->second.write_capacity_units;
     }
     if (index.index_name == result.created_index) index.status = TableStatus::kCreating;
-  }
-  if (result.deleted_index) {
-    SecondaryIndex deleted = *result.deleted_index;
-    deleted.status = TableStatus::kDeleting;
-    shown.global_secondary_indexes.push_back(std::move(deleted));
   }
   WriteDescription("TableDescription", shown, stats, out);
 }

@@ -4,6 +4,7 @@
 // the engine (shared_ptr<const TableDescription>); a change builds a new one.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -142,10 +143,23 @@ struct TableDescription {
   std::optional<ScalarType> AttributeType(std::string_view name) const;
 };
 
-// The table's state counted by the engine, reported as ItemCount and TableSizeBytes.
+// What the engine counts for the base table or one of its indexes.
+struct RowCounts {
+  int64_t item_count = 0;
+  int64_t size_bytes = 0;
+};
+
+// Drops the attribute definitions no key of the table or of an index uses (after
+// an index is deleted, its attributes leave the description).
+void PruneAttributeDefinitions(TableDescription* t);
+
+// The table's state counted by the engine, reported as ItemCount and
+// TableSizeBytes, and per secondary index (by index_id) as the index's ItemCount
+// and IndexSizeBytes.
 struct TableStats {
   int64_t item_count = 0;
   int64_t size_bytes = 0;
+  std::map<uint8_t, RowCounts> indexes;
 };
 
 // The catalog record of a table (our own JSON, versioned), written by the engine.

@@ -145,6 +145,21 @@ std::string RowKey(uint32_t table_id, uint8_t index_id, const AttributeValue& pk
   return key;
 }
 
+std::string IndexStatsKey(uint32_t table_id, uint8_t index_id) {
+  std::string key = TableStatsKey(table_id);
+  key.push_back(static_cast<char>(index_id));
+  return key;
+}
+
+std::string IndexRowKey(uint32_t table_id, uint8_t index_id, const AttributeValue& ipk,
+                        const AttributeValue* isk, const AttributeValue& tpk,
+                        const AttributeValue* tsk) {
+  std::string key = RowKey(table_id, index_id, ipk, isk);
+  AppendKeyValue(tpk, &key);
+  if (tsk != nullptr) AppendKeyValue(*tsk, &key);
+  return key;
+}
+
 std::string PartitionPrefix(uint32_t table_id, uint8_t index_id, const AttributeValue& pk) {
   std::string key = DataPrefix(table_id, index_id);
   AppendBigEndian32(PartitionHash(pk), &key);

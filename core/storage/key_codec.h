@@ -6,7 +6,9 @@
 //   0x01 'M' ...          meta records (e.g. the next table id)
 //   0x01 'C' <name>       catalog: table name -> table description
 //   0x01 'S' <id:4>       table statistics (item count, size in bytes)
-//   0x02 <id:4> <index:1> <hash:4> <pk> [<sk>]     items and index entries
+//   0x01 'S' <id:4> <index:1>  secondary-index statistics
+//   0x02 <id:4> 0x00 <hash:4> <pk> [<sk>]           items
+//   0x02 <id:4> <index:1> <hash:4> <ipk> [<isk>] <pk> [<sk>]   index entries
 //
 // <id> is the table id, big-endian, assigned once and never reused, so a deleted
 // table's leftover rows can be swept lazily. <index> is 0 for the base table and
@@ -42,6 +44,8 @@ std::string CatalogPrefix();
 std::string NextTableIdKey();
 // The key holding the statistics of table `table_id`.
 std::string TableStatsKey(uint32_t table_id);
+// The key holding the statistics (entry count, bytes) of one secondary index.
+std::string IndexStatsKey(uint32_t table_id, uint8_t index_id);
 
 // Appends the order-preserving encoding of a key value.
 // REQUIRES: v.type() is kS, kN or kB.
@@ -54,6 +58,14 @@ uint32_t PartitionHash(const AttributeValue& pk);
 // The full key of a row. `sk` may be null for tables without a sort key.
 std::string RowKey(uint32_t table_id, uint8_t index_id, const AttributeValue& pk,
                    const AttributeValue* sk);
+
+// The key of a secondary-index entry: the index's partition and sort key as in
+// RowKey, then the base item's table key (`tpk`, `tsk`), which makes the entry
+// unique when many items share index key values and orders such entries by table
+// key. `isk` and `tsk` may be null.
+std::string IndexRowKey(uint32_t table_id, uint8_t index_id, const AttributeValue& ipk,
+                        const AttributeValue* isk, const AttributeValue& tpk,
+                        const AttributeValue* tsk);
 
 // The prefix shared by every row of one partition (a Query's range).
 std::string PartitionPrefix(uint32_t table_id, uint8_t index_id, const AttributeValue& pk);

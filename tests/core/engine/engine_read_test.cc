@@ -68,21 +68,21 @@ TEST_F(EngineReadTest, QueryRangesBothWaysFromAStartKey) {
   range.value = N(2);
   range.upper = N(7);
   Engine::PageLimits limits;
-  auto page = engine_->QueryPartition(*table_, AttributeValue::S("a"), range, true, nullptr, limits);
+  auto page = engine_->QueryPartition(*table_, nullptr, AttributeValue::S("a"), range, true, nullptr, limits);
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(Sks(*page), (std::vector<int>{2, 3, 4, 5, 6, 7}));
   EXPECT_FALSE(page->limited);
 
   Item start{{"pk", AttributeValue::S("a")}, {"sk", N(5)}};
-  page = engine_->QueryPartition(*table_, AttributeValue::S("a"), range, false, &start, limits);
+  page = engine_->QueryPartition(*table_, nullptr, AttributeValue::S("a"), range, false, &start, limits);
   EXPECT_EQ(Sks(*page), (std::vector<int>{4, 3, 2}));
   // A start key past the range's end, backwards: the whole range.
   Item past{{"pk", AttributeValue::S("a")}, {"sk", N(9)}};
-  page = engine_->QueryPartition(*table_, AttributeValue::S("a"), range, false, &past, limits);
+  page = engine_->QueryPartition(*table_, nullptr, AttributeValue::S("a"), range, false, &past, limits);
   EXPECT_EQ(Sks(*page), (std::vector<int>{7, 6, 5, 4, 3, 2}));
 
   limits.max_items = 2;
-  page = engine_->QueryPartition(*table_, AttributeValue::S("a"), range, true, &start, limits);
+  page = engine_->QueryPartition(*table_, nullptr, AttributeValue::S("a"), range, true, &start, limits);
   EXPECT_EQ(Sks(*page), (std::vector<int>{6, 7}));
   EXPECT_TRUE(page->limited);
   EXPECT_EQ(page->bytes, page->rows[0].size + page->rows[1].size);
@@ -93,11 +93,11 @@ TEST_F(EngineReadTest, SegmentsSplitTheHashSpace) {
   std::set<std::string> seen;
   size_t total = 0;
   for (uint32_t s = 0; s < 5; s++) {
-    auto page = engine_->ScanSegment(*table_, s, 5, nullptr, Engine::PageLimits{});
+    auto page = engine_->ScanSegment(*table_, nullptr, s, 5, nullptr, Engine::PageLimits{});
     ASSERT_TRUE(page.ok());
     for (const auto& row : page->rows) {
-      EXPECT_TRUE(engine_->KeyInSegment(*table_, row.item, s, 5));
-      EXPECT_FALSE(engine_->KeyInSegment(*table_, row.item, (s + 1) % 5, 5));
+      EXPECT_TRUE(engine_->KeyInSegment(*table_, nullptr, row.item, s, 5));
+      EXPECT_FALSE(engine_->KeyInSegment(*table_, nullptr, row.item, (s + 1) % 5, 5));
       seen.insert(row.item.at("pk").s());
       total++;
     }

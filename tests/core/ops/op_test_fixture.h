@@ -35,7 +35,9 @@ class OpTest : public ::testing::Test {
       options.in_memory = true;
       store_ = std::move(Store::Open(options)).value();
     }
-    engine_ = std::make_unique<Engine>(env_, *store_, hooks_);
+    // Index work (backfill, removal, deferred entries) runs when a test asks.
+    engine_ = std::make_unique<Engine>(env_, *store_, hooks_,
+                                       Engine::Options{/*background_index_work=*/false});
     ASSERT_TRUE(engine_->Open().ok());
   }
 

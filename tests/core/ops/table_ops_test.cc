@@ -624,9 +624,13 @@ TEST_F(UpdateTableTest, CreatesAndDeletesIndexes) {
   ASSERT_EQ(gsis.Size(), 2u);
   EXPECT_EQ(Str(gsis[1]["IndexName"]), R"("byD")");
   EXPECT_EQ(Str(gsis[1]["IndexStatus"]), R"("CREATING")");
+  // The engine backfills the new index (in the background; here at once), then
+  // makes it ACTIVE.
+  ASSERT_TRUE(engine_->RunIndexWorkForTesting().ok());
   auto t = engine_->FindTable("Tbl");
   ASSERT_EQ(t->global_secondary_indexes.size(), 2u);
   EXPECT_EQ(t->global_secondary_indexes[1].status, TableStatus::kActive);
+  EXPECT_FALSE(t->global_secondary_indexes[1].backfilling);
   EXPECT_EQ(*t->AttributeType("d"), ScalarType::kB);
   uint8_t first_id = t->global_secondary_indexes[0].index_id;
   EXPECT_GT(t->global_secondary_indexes[1].index_id, first_id);
@@ -635,8 +639,17 @@ TEST_F(UpdateTableTest, CreatesAndDeletesIndexes) {
       Ok(HandleUpdateTable, Update(R"("GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"g"}}])"));
   const json::Value& after = deleted["TableDescription"]["GlobalSecondaryIndexes"];
   ASSERT_EQ(after.Size(), 2u);
-  EXPECT_EQ(Str(after[1]["IndexName"]), R"("g")");
-  EXPECT_EQ(Str(after[1]["IndexStatus"]), R"("DELETING")");
+  EXPECT_EQ(Str(after[0]["IndexName"]), R"("g")");
+  EXPECT_EQ(Str(after[0]["IndexStatus"]), R"("DELETING")");
+  EXPECT_EQ(Str(after[1]["IndexStatus"]), R"("ACTIVE")");
+  // Another index change waits until this one is done.
+  ExpectErrors(HandleUpdateTable,
+               {{"one at a time",
+                 Update(R"("GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"byD"}}])"),
+                 ErrorCode::kLimitExceeded,
+                 "Subscriber limit exceeded: Only 1 online index can be created or deleted "
+                 "simultaneously per table"}});
+  ASSERT_TRUE(engine_->RunIndexWorkForTesting().ok());
   t = engine_->FindTable("Tbl");
   ASSERT_EQ(t->global_secondary_indexes.size(), 1u);
   // c served only the deleted index; its definition goes with it.

@@ -263,7 +263,7 @@ TEST(EncodeTest, ProvisionedTableWithoutOptions) {
   d.throughput.read_capacity_units = 5;
   d.throughput.write_capacity_units = 6;
   d.creation_micros = 1'700'000'000'000'000;
-  EXPECT_EQ(Render(d, TableStats{3, 120}),
+  EXPECT_EQ(Render(d, TableStats{3, 120, {}}),
             R"({"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],)"
             R"("CreationDateTime":1.7E9,"DeletionProtectionEnabled":false,"ItemCount":3,)"
             R"("KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],)"
@@ -276,7 +276,7 @@ TEST(EncodeTest, ProvisionedTableWithoutOptions) {
 TEST(EncodeTest, EveryFeature) {
   TableDescription d = FullDescription();
   EXPECT_EQ(
-      Render(d, TableStats{2, 99}),
+      Render(d, TableStats{2, 99, {}}),
       R"({"AttributeDefinitions":[{"AttributeName":"artist","AttributeType":"S"},)"
       R"({"AttributeName":"year","AttributeType":"N"},{"AttributeName":"blob","AttributeType":"B"},)"
       R"({"AttributeName":"genre","AttributeType":"S"}],)"
