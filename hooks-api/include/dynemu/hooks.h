@@ -172,10 +172,17 @@ typedef uint32_t dynemu_hook_point;
 /* The same item, committed. Read-only. A failure changes only the answer: the
  * write has happened. */
 #define DYNEMU_HOOK_WRITE_POST 3u
-/* One secondary-index entry about to change because of a base-table write.
- * May answer DYNEMU_DEFER to let the index lag. Fires once indexes exist. */
+/* One secondary-index entry about to change because of a base-table write
+ * (a put, a removal, or a move when the item's index key changed; a write that
+ * leaves the entry as it was fires nothing). May answer DYNEMU_DEFER to let a
+ * global index lag: the entry is applied later, in order with the index's other
+ * changes, by a queue the server owns (deferred entries live in memory: a
+ * restart drops those not yet applied). Local secondary indexes never lag: a
+ * DEFER for one is applied at once. A FAIL stops the whole write. */
 #define DYNEMU_HOOK_INDEX_PRE 4u
-/* That index entry, applied (now, or later when it was deferred). Read-only. */
+/* That index entry, applied (now, or later when it was deferred; a deferred
+ * one fires on a server thread with an empty request id and its verdict is
+ * ignored). Read-only. */
 #define DYNEMU_HOOK_INDEX_POST 5u
 /* A transaction before its conditions are checked. Fires once transactions
  * exist, as do the three points below. */
