@@ -82,6 +82,16 @@ Result<Engine::WriteResult> Engine::WriteItem(const TableDescription& table, con
                                               std::string_view operation,
                                               std::string_view request_id, const Mutator& mutate) {
   const std::string row_key = BaseRowKey(table, key);
+  // An item claimed by an in-flight transaction (engine_txn.cc) is not written:
+  // DynamoDB answers a write that meets a transaction this way, at once. A
+  // transaction that claims the item after this check waits for the item's lock
+  // below, so it sees this write.
+  if (rep_->claim_count.load(std::memory_order_acquire) > 0) {
+    std::lock_guard<std::mutex> claims_lock(rep_->claims_mu);
+    if (rep_->claimed.count(row_key) > 0) {
+      return Status(ErrorCode::kTransactionConflict, "Transaction is ongoing for the item");
+    }
+  }
   std::lock_guard<std::mutex> item_lock(rep_->stripes[StripeOf(row_key)]);
 
   std::vector<ItemChange> changes(1);
@@ -364,9 +374,33 @@ Status Engine::ApplyDeferred(DeferredChange& change) {
   if (!index || index->index_id != change.index_id || index->status == TableStatus::kDeleting) {
     return Status::OK();
   }
+  // Counted against the rows as they are, not as they were when the change was
+  // made: a backfill running meanwhile may already have put the new entry.
+  auto existing_size = [&](const std::string& row_key) -> Result<std::optional<int64_t>> {
+    DYN_ASSIGN_OR_RETURN(auto bytes, store_.Get(row_key));
+    if (!bytes) return std::optional<int64_t>();
+    DYN_ASSIGN_OR_RETURN(Item item, item_codec::Decode(*bytes));
+    return std::optional<int64_t>(static_cast<int64_t>(ItemSize(item)));
+  };
   Store::Batch batch;
   RowCounts delta;
-  ApplyEntryChange(change.old_entry, change.new_entry, &batch, &delta);
+  if (change.old_entry &&
+      (!change.new_entry || change.new_entry->row_key != change.old_entry->row_key)) {
+    DYN_ASSIGN_OR_RETURN(std::optional<int64_t> size, existing_size(change.old_entry->row_key));
+    if (size) {
+      batch.Delete(change.old_entry->row_key);
+      delta.item_count -= 1;
+      delta.size_bytes -= *size;
+    }
+  }
+  if (change.new_entry) {
+    DYN_ASSIGN_OR_RETURN(std::optional<int64_t> size, existing_size(change.new_entry->row_key));
+    std::string value;
+    item_codec::Encode(change.new_entry->item, &value);
+    batch.Put(change.new_entry->row_key, value);
+    if (!size) delta.item_count += 1;
+    delta.size_bytes += static_cast<int64_t>(change.new_entry->size) - size.value_or(0);
+  }
   auto slot = rep_->Slot(table->table_id);
   {
     std::lock_guard<std::mutex> lock(slot->mu);
