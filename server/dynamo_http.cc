@@ -1,5 +1,6 @@
 #include "server/dynamo_http.h"
 
+#include <charconv>
 #include <chrono>
 #include <ctime>
 #include <memory>
@@ -56,39 +57,61 @@ std::string_view MediaType(std::string_view content_type) {
 
 // An RFC 7231 date for the Date header, as every AWS response carries one
 // (SDKs read it to correct clock skew).
-std::string HttpDate() {
+// The text changes once a second, so each thread keeps the last one it made
+// rather than formatting it for every answer.
+boost::beast::string_view HttpDate() {
+  thread_local std::time_t cached_second = -1;
+  thread_local char text[64];
+  thread_local size_t length = 0;
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[64];
-  const size_t n = std::strftime(text, sizeof(text), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return std::string(text, n);
+  if (now != cached_second) {
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    length = std::strftime(text, sizeof(text), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    cached_second = now;
+  }
+  return {text, length};
 }
+
+// What shapes the answer to a request, kept instead of the request itself while
+// the core works on it.
+struct ReplyShape {
+  unsigned version = 11;
+  bool keep_alive = true;
+  bool origin = false;  // the request named an Origin (CORS)
+  bool head = false;    // a HEAD request: headers without the body
+
+  explicit ReplyShape(const HttpRequest& request)
+      : version(request.version()),
+        keep_alive(request.keep_alive()),
+        origin(request.find(http::field::origin) != request.end()),
+        head(request.method() == http::verb::head) {}
+};
 
 // A response with the headers every answer after the request was accepted gets:
 // its request id, the date, and the CORS origin when the request named one.
-HttpResponse NewResponse(http::status status, const HttpRequest& request,
-                         const std::string& request_id) {
-  HttpResponse res{status, request.version()};
-  res.set("x-amzn-RequestId", request_id);
-  if (request.find(http::field::origin) != request.end()) {
-    res.set(http::field::access_control_allow_origin, "*");
-  }
+HttpResponse NewResponse(http::status status, const ReplyShape& shape,
+                         std::string_view request_id) {
+  HttpResponse res{status, shape.version};
+  res.set("x-amzn-RequestId", Beast(request_id));
+  if (shape.origin) res.set(http::field::access_control_allow_origin, "*");
   res.set(http::field::date, HttpDate());
-  res.keep_alive(request.keep_alive());
+  res.keep_alive(shape.keep_alive);
   return res;
 }
 
 // Sets the body with its x-amz-crc32 and Content-Length. A HEAD request gets the
 // headers of the body without the body itself.
-void SetBody(HttpResponse& res, const HttpRequest& request, std::string body) {
-  res.set("x-amz-crc32", std::to_string(Crc32(body)));
+void SetBody(HttpResponse& res, const ReplyShape& shape, std::string body) {
+  char crc[16];
+  const auto [end, ec] = std::to_chars(crc, crc + sizeof(crc), Crc32(body));
+  res.set("x-amz-crc32", boost::beast::string_view(crc, static_cast<size_t>(end - crc)));
   res.content_length(body.size());
-  if (request.method() != http::verb::head) res.body() = std::move(body);
+  if (!shape.head) res.body() = std::move(body);
 }
 
 HttpResponse Preflight(const HttpRequest& request, const std::string& request_id) {
-  HttpResponse res = NewResponse(http::status::ok, request, request_id);
+  HttpResponse res = NewResponse(http::status::ok, ReplyShape(request), request_id);
   // The browser asks which headers and method it may use; DynamoDB echoes them.
   if (auto it = request.find(http::field::access_control_request_headers); it != request.end()) {
     res.set(http::field::access_control_allow_headers, it->value());
@@ -101,15 +124,21 @@ HttpResponse Preflight(const HttpRequest& request, const std::string& request_id
   return res;
 }
 
-void LogRequest(const HttpRequest& request, std::string_view name, unsigned status,
+void LogRequest(std::string_view method, std::string_view name, unsigned status,
                 size_t bytes_in, size_t bytes_out, Clock::time_point start,
                 const std::string& client) {
   const auto& logger = Logger();
   if (!logger->should_log(spdlog::level::debug)) return;
   const auto micros =
       std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
-  logger->debug("{} {} {} in={} out={} {}us {}", Std(request.method_string()),
-                name, status, bytes_in, bytes_out, micros, client);
+  logger->debug("{} {} {} in={} out={} {}us {}", method, name, status, bytes_in, bytes_out,
+                micros, client);
+}
+
+void LogRequest(const HttpRequest& request, std::string_view name, unsigned status,
+                size_t bytes_in, size_t bytes_out, Clock::time_point start,
+                const std::string& client) {
+  LogRequest(Std(request.method_string()), name, status, bytes_in, bytes_out, start, client);
 }
 
 }  // namespace
@@ -133,8 +162,9 @@ void DynamoHttp::Handle(HttpRequest request, std::string client, Send send) cons
   }
 
   if (request.method() == http::verb::get) {
-    HttpResponse res = NewResponse(http::status::ok, request, options_.new_request_id());
-    SetBody(res, request, std::string(kHealthBody));
+    const ReplyShape shape(request);
+    HttpResponse res = NewResponse(http::status::ok, shape, options_.new_request_id());
+    SetBody(res, shape, std::string(kHealthBody));
     LogRequest(request, target_path, res.result_int(), bytes_in, kHealthBody.size(), start,
                client);
     send(std::move(res));
@@ -146,8 +176,9 @@ void DynamoHttp::Handle(HttpRequest request, std::string client, Send send) cons
   // An empty body with any content type goes on to the core, which answers it
   // with a SerializationException (after the target and auth checks).
   if (request.method() != http::verb::post || (!request.body().empty() && !json_media)) {
-    HttpResponse res = NewResponse(http::status::not_found, request, options_.new_request_id());
-    SetBody(res, request, std::string(kUnknownOperationBody));
+    const ReplyShape shape(request);
+    HttpResponse res = NewResponse(http::status::not_found, shape, options_.new_request_id());
+    SetBody(res, shape, std::string(kUnknownOperationBody));
     LogRequest(request, target_path, res.result_int(), bytes_in, kUnknownOperationBody.size(),
                start, client);
     send(std::move(res));
@@ -165,29 +196,32 @@ void DynamoHttp::Handle(HttpRequest request, std::string client, Send send) cons
   op.has_date = !request["X-Amz-Date"].empty() || !request[http::field::date].empty();
   op.client = client;
   op.body = std::move(request.body());
-  request.body().clear();
 
-  // The request (headers only now) travels with the callback: the response needs
-  // its version, keep-alive and origin, and the log line its method.
-  auto req = std::make_shared<HttpRequest>(std::move(request));
-  auto new_request_id = options_.new_request_id;
-  options_.handler(
-      std::move(op), [req, response_type, client = std::move(client), start, bytes_in,
-                      new_request_id, send = std::move(send)](Response response) {
-        const std::string request_id =
-            response.request_id.empty() ? new_request_id() : response.request_id;
-        HttpResponse res =
-            NewResponse(static_cast<http::status>(response.http_status), *req, request_id);
-        res.set(http::field::content_type, Beast(response_type));
-        const size_t bytes_out = response.body.size();
-        SetBody(res, *req, std::move(response.body));
-        const std::string_view name =
-            !response.operation.empty() ? std::string_view(response.operation)
-            : !(*req)["X-Amz-Target"].empty() ? Std((*req)["X-Amz-Target"])
-                                              : std::string_view("-");
-        LogRequest(*req, name, res.result_int(), bytes_in, bytes_out, start, client);
-        send(std::move(res));
-      });
+  // Only what the answer needs travels with the callback, not the request: its
+  // fields are freed now rather than when the core answers. The target is kept
+  // for the log line, and only when that line will be written.
+  const ReplyShape shape(request);
+  std::string log_target;
+  if (Logger()->should_log(spdlog::level::debug)) log_target = op.target;
+  // `this` outlives the callback: the session that will call `send` owns the
+  // DynamoHttp (tests call Handle on one that outlives the call).
+  options_.handler(std::move(op), [this, shape, response_type, client = std::move(client), start,
+                                   bytes_in, log_target = std::move(log_target),
+                                   send = std::move(send)](Response response) {
+    std::string generated_id;
+    if (response.request_id.empty()) generated_id = options_.new_request_id();
+    HttpResponse res =
+        NewResponse(static_cast<http::status>(response.http_status), shape,
+                    response.request_id.empty() ? generated_id : response.request_id);
+    res.set(http::field::content_type, Beast(response_type));
+    const size_t bytes_out = response.body.size();
+    SetBody(res, shape, std::move(response.body));
+    const std::string_view name = !response.operation.empty() ? std::string_view(response.operation)
+                                  : !log_target.empty()       ? std::string_view(log_target)
+                                                              : std::string_view("-");
+    LogRequest("POST", name, res.result_int(), bytes_in, bytes_out, start, client);
+    send(std::move(res));
+  });
 }
 
 HttpResponse DynamoHttp::PayloadTooLarge(unsigned version) {

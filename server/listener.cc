@@ -91,7 +91,7 @@ void Listener::DoAccept() {
                                                      &Listener::OnAccept, shared_from_this()));
 }
 
-void Listener::OnAccept(boost::system::error_code ec, tcp::socket socket) {
+void Listener::OnAccept(boost::system::error_code ec, SessionSocket socket) {
   if (stopped_ || ec == net::error::operation_aborted) return;
   if (ec) {
     log::Get("http")->warn("accept failed: {}", ec.message());

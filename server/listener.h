@@ -49,7 +49,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
            const SessionOptions& options);
 
   void DoAccept();
-  void OnAccept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  void OnAccept(boost::system::error_code ec, SessionSocket socket);
   void DoStop();
 
   boost::asio::io_context& ioc_;

@@ -54,6 +54,39 @@ struct Flags {
   int64_t shutdown_timeout_ms = 10'000;
   uint64_t max_body_bytes = dynemu::server::kDefaultMaxBodyBytes;
   std::vector<std::string> plugins;  // --plugin PATH[=CONFIG], in flag order
+  // LevelDB's memory: the block cache and the memtable (twice this while one is
+  // being flushed).
+  uint64_t cache_mb = 8;
+  uint64_t write_buffer_mb = 4;
+  uint64_t table_file_mb = 2;
+  bool compress = true;
+  std::string clock_offset_file;  // test only: see OffsetFileClock
+};
+
+// --clock-offset-file PATH, for tests only: the system clock moved forward by
+// the number of milliseconds written in PATH (a decimal integer; a missing or
+// unreadable file reads as 0), read again at every reading, so that an
+// end-to-end test can move the server's time (the 10-minute idempotency window
+// of transactions, TTL) by writing a file instead of waiting. The monotonic
+// reading is left alone: durations stay real.
+class OffsetFileClock final : public dynemu::Clock {
+ public:
+  explicit OffsetFileClock(std::string path) : path_(std::move(path)) {}
+  int64_t NowMicros() const override { return base_.NowMicros() + OffsetMillis() * 1000; }
+  int64_t MonotonicNanos() const override { return base_.MonotonicNanos(); }
+
+ private:
+  int64_t OffsetMillis() const {
+    std::FILE* f = std::fopen(path_.c_str(), "r");
+    if (f == nullptr) return 0;
+    long long millis = 0;
+    if (std::fscanf(f, "%lld", &millis) != 1) millis = 0;
+    std::fclose(f);
+    return millis;
+  }
+
+  dynemu::SystemClock base_;
+  std::string path_;
 };
 
 // One line on stderr, for failures before or instead of logging.
@@ -96,6 +129,19 @@ std::optional<int> ParseFlags(int argc, char** argv, Flags* flags) {
     ("max-body-bytes", po::value<uint64_t>(&flags->max_body_bytes)
                            ->default_value(flags->max_body_bytes),
      "larger request bodies are answered 413")
+    ("cache-mb", po::value<uint64_t>(&flags->cache_mb)->default_value(flags->cache_mb),
+     "LevelDB block cache, in MiB")
+    ("write-buffer-mb", po::value<uint64_t>(&flags->write_buffer_mb)
+                            ->default_value(flags->write_buffer_mb),
+     "LevelDB memtable size, in MiB (up to twice this is resident while one is flushed)")
+    ("table-file-mb", po::value<uint64_t>(&flags->table_file_mb)
+                          ->default_value(flags->table_file_mb),
+     "LevelDB table file size, in MiB")
+    ("compress", po::value<bool>(&flags->compress)->default_value(flags->compress),
+     "Snappy-compress LevelDB table blocks (true or false)")
+    ("clock-offset-file", po::value<std::string>(&flags->clock_offset_file),
+     "tests only: move the server's clock forward by the milliseconds written in this file "
+     "(read at every clock reading)")
     ("plugin", po::value<std::vector<std::string>>(&flags->plugins)->composing(),
      "PATH[=CONFIG]: load a hooks plugin (repeatable; pre hooks run in flag order, "
      "post hooks in reverse). See hooks-api/README.md");
@@ -128,6 +174,9 @@ std::optional<int> ParseFlags(int argc, char** argv, Flags* flags) {
   }
   if (flags->shutdown_timeout_ms < 0) return usage("--shutdown-timeout-ms must be >= 0");
   if (flags->max_body_bytes == 0) return usage("--max-body-bytes must be positive");
+  if (flags->write_buffer_mb == 0 || flags->table_file_mb == 0) {
+    return usage("--write-buffer-mb and --table-file-mb must be positive");
+  }
   if (!dynemu::log::SetLevel(flags->log_level)) {
     return usage("unknown --log-level '" + flags->log_level + "'");
   }
@@ -160,7 +209,12 @@ int Serve(const Flags& flags) {
   const auto logger = log::Get("server");
 
   // The only clock and seed reads of the process; everything else asks the Env.
-  SystemClock clock;
+  SystemClock system_clock;
+  std::unique_ptr<OffsetFileClock> offset_clock;
+  if (!flags.clock_offset_file.empty()) {
+    offset_clock = std::make_unique<OffsetFileClock>(flags.clock_offset_file);
+  }
+  Clock& clock = offset_clock ? static_cast<Clock&>(*offset_clock) : system_clock;
   const uint64_t seed = flags.seed ? *flags.seed : static_cast<uint64_t>(clock.NowMicros());
   Random random(seed);
   Env env(clock, random);
@@ -199,6 +253,10 @@ int Serve(const Flags& flags) {
   Store::Options store_options;
   store_options.path = flags.data_dir;
   store_options.in_memory = flags.in_memory;
+  store_options.block_cache_bytes = static_cast<size_t>(flags.cache_mb) << 20;
+  store_options.write_buffer_bytes = static_cast<size_t>(flags.write_buffer_mb) << 20;
+  store_options.max_file_bytes = static_cast<size_t>(flags.table_file_mb) << 20;
+  store_options.compress = flags.compress;
   Result<std::unique_ptr<Store>> store = Store::Open(store_options);
   if (!store.ok()) return Fail(kExitStartupFailure, store.status().message());
 

@@ -22,9 +22,6 @@ namespace {
 constexpr size_t kMaxHashKeyBytes = 2048;
 constexpr size_t kMaxRangeKeyBytes = 1024;
 
-// Deleting a table removes its rows in batches of this many keys.
-constexpr size_t kDeleteBatchKeys = 1000;
-
 std::string EncodeU32(uint32_t v) {
   std::string out(4, '\0');
   std::memcpy(out.data(), &v, 4);
@@ -162,6 +159,13 @@ Status Engine::Open() {
     rep_->tables.emplace(std::move(name), std::make_shared<const TableDescription>(std::move(desc)));
   }
   DYN_RETURN_IF_ERROR(it->status());
+  std::string dropped = key_codec::DroppedTablePrefix();
+  auto dit = store_.NewIterator(dropped, key_codec::PrefixSuccessor(dropped));
+  for (dit->SeekToFirst(); dit->Valid(); dit->Next()) {
+    if (dit->key().size() != 6) return InternalError("corrupt dropped-table marker");
+    rep_->dropped_tables.insert(key_codec::DroppedTableId(dit->key()));
+  }
+  DYN_RETURN_IF_ERROR(dit->status());
   log::Get("engine")->info("catalog loaded: {} table(s)", rep_->tables.size());
   // Backfills and index removals interrupted by a stop resume now; deferred
   // index changes lived in memory only and are gone (see README).
@@ -237,6 +241,7 @@ Result<std::shared_ptr<const TableDescription>> Engine::DeleteTable(std::string_
   Store::Batch batch;
   batch.Delete(key_codec::CatalogKey(name));
   batch.Delete(key_codec::TableStatsKey(table->table_id));
+  batch.Put(key_codec::DroppedTableKey(table->table_id), "");
   for (const auto* indexes : {&table->local_secondary_indexes, &table->global_secondary_indexes}) {
     for (const SecondaryIndex& index : *indexes) {
       batch.Delete(key_codec::IndexStatsKey(table->table_id, index.index_id));
@@ -265,27 +270,13 @@ Result<std::shared_ptr<const TableDescription>> Engine::DeleteTable(std::string_
   }
 
   // The table is gone from the catalog; its rows are unreachable (ids are never
-  // reused) and are removed now, index by index, in bounded batches.
-  std::vector<uint8_t> index_ids = {0};
-  for (const auto* indexes : {&table->local_secondary_indexes, &table->global_secondary_indexes}) {
-    for (const auto& index : *indexes) index_ids.push_back(index.index_id);
+  // reused) and the background worker removes them, resuming after a restart
+  // (the marker written with the catalog change says which table).
+  {
+    std::lock_guard<std::mutex> lock(rep_->queue_mu);
+    rep_->dropped_tables.insert(table->table_id);
   }
-  for (uint8_t index_id : index_ids) {
-    std::string prefix = key_codec::IndexPrefix(table->table_id, index_id);
-    auto it = store_.NewIterator(prefix, key_codec::PrefixSuccessor(prefix));
-    Store::Batch rows;
-    size_t pending = 0;
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      rows.Delete(it->key());
-      if (++pending == kDeleteBatchKeys) {
-        DYN_RETURN_IF_ERROR(store_.Commit(rows));
-        rows.Clear();
-        pending = 0;
-      }
-    }
-    DYN_RETURN_IF_ERROR(it->status());
-    if (pending) DYN_RETURN_IF_ERROR(store_.Commit(rows));
-  }
+  NotifyWorker();
   return table;
 }
 

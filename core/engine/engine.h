@@ -57,9 +57,10 @@ class Engine {
   // The current description of `name`, or nullptr.
   std::shared_ptr<const TableDescription> FindTable(std::string_view name) const;
 
-  // Removes the table from the catalog and its rows from the store. Returns the
-  // description it had. Errors: ResourceNotFoundException
-  // "Requested resource not found: Table: <name> not found".
+  // Removes the table from the catalog at once; its rows become unreachable and
+  // are removed from the store in the background. Returns the description it
+  // had. Errors: ResourceNotFoundException "Requested resource not found: Table:
+  // <name> not found".
   Result<std::shared_ptr<const TableDescription>> DeleteTable(std::string_view name);
 
   // Replaces the description of `name` by `mutate`'s edit of a copy, atomically
@@ -166,6 +167,101 @@ class Engine {
   Result<std::vector<std::optional<Item>>> GetItems(
       const std::vector<std::pair<const TableDescription*, const Item*>>& items) const;
 
+  // ---- Transactions (engine_txn.cc). Serializable with each other and with
+  // WriteItem: a transaction claims all its items at once (or none), so two
+  // transactions meeting on an item never wait for each other: the later one is
+  // cancelled with reason TransactionConflict, and a WriteItem meeting a claimed
+  // item fails with TransactionConflictException, as DynamoDB does.
+
+  // One action of a write transaction. `decide` runs under the item's lock with
+  // its current image and returns the image to store (nullopt: delete), or the
+  // error that becomes this action's cancellation reason
+  // (ConditionalCheckFailedException, whose extra members may hold "Item";
+  // ValidationException: reason ValidationError; ...). It must not call back
+  // into the Engine. A ConditionCheck (writes = false) is decided, never written.
+  struct TxnAction {
+    const TableDescription* table = nullptr;
+    Item key;
+    bool writes = true;
+    Mutator decide;
+  };
+
+  // What the txn.* hook points are told about a transaction.
+  struct TxnInfo {
+    std::string_view operation;   // "TransactWriteItems", "TransactGetItems"
+    std::string_view request;     // the request body (may be empty when !HasTxnHooks())
+    std::string_view request_id;
+  };
+
+  struct TxnWriteResult {
+    // One per action, in order: old_image as read, new_image as decided
+    // (ConditionCheck: the current image, unchanged) and index_writes of the
+    // committed ones.
+    std::vector<ItemChange> changes;
+    int64_t delay_ms = 0;  // what the txn, write and index hooks asked for
+  };
+
+  // Runs a write transaction: fires txn.validate.pre, claims every item (an item
+  // already claimed cancels the transaction, reason TransactionConflict for that
+  // action and None for the others), locks them (LockItems), reads them and runs
+  // every `decide`; fires txn.validate.post with the outcome (OK, or
+  // TransactionCanceledException with one reason per action), txn.commit.pre,
+  // commits the writes all or nothing (CommitItems), releases the locks and
+  // claims, and fires txn.commit.post. A kFail verdict at any point but
+  // commit.post cancels: nothing is written and the verdict's error is returned
+  // (a TransactionCanceledException without a message gets DynamoDB's, listing
+  // the codes of its CancellationReasons).
+  // REQUIRES: every key passed ValidateKey for its table; no two actions share
+  // an item.
+  Result<TxnWriteResult> TransactWrite(const std::vector<TxnAction>& actions,
+                                       const TxnInfo& info);
+
+  struct TxnGetResult {
+    std::vector<std::optional<Item>> items;  // one per key, in order
+    int64_t delay_ms = 0;
+  };
+
+  // Reads the items of a TransactGetItems from one snapshot. An item claimed by
+  // an in-flight write transaction cancels the read (reason TransactionConflict).
+  // Fires the four txn.* points (commit = the read).
+  // REQUIRES: each key passed ValidateKey for its table.
+  Result<TxnGetResult> TransactGet(
+      const std::vector<std::pair<const TableDescription*, const Item*>>& items,
+      const TxnInfo& info);
+
+  // True when a plugin subscribes to any txn.* point (the caller then renders
+  // TxnInfo::request).
+  bool HasTxnHooks() const;
+
+  // TransactionCanceledException with one reason per action, shaped as DynamoDB
+  // shapes it: OK is {"Code":"None"}; an error is {"Code":<reason>,"Message":<its
+  // message>} plus its extra members ("Item"). The message lists the codes:
+  // "Transaction cancelled, please refer cancellation reasons for specific
+  // reasons [ConditionalCheckFailed, None]".
+  static Status TransactionCanceled(const std::vector<Status>& reasons);
+
+  // ---- Idempotency of write transactions (ClientRequestToken). Thread-safe.
+  // A token is remembered from the moment BeginIdempotent accepts it until 10
+  // minutes (by env().clock()) after EndIdempotent stored a success; failures
+  // are forgotten at once (they changed nothing, a retry runs again). At most
+  // kMaxIdempotencyTokens are kept: beyond, the oldest finished ones go first.
+
+  static constexpr size_t kMaxIdempotencyTokens = 100'000;
+  static constexpr int64_t kIdempotencyWindowMicros = 10LL * 60 * 1'000'000;
+
+  // Registers a request under `token`, identified by `fingerprint` (a digest of
+  // the parameters that must match). Returns nullopt when the caller must run
+  // the request and then call EndIdempotent; or the `outcome` stored by the
+  // earlier success with the same token and fingerprint (run nothing).
+  // Errors: IdempotentParameterMismatchException (same token, other
+  // fingerprint), TransactionInProgressException (the token's request is still
+  // running).
+  Result<std::optional<std::string>> BeginIdempotent(std::string_view token,
+                                                     std::string_view fingerprint);
+  // Finishes the request BeginIdempotent accepted: on success `outcome` is kept
+  // for replays; on failure the token is forgotten.
+  void EndIdempotent(std::string_view token, bool success, std::string outcome);
+
   // ---- Secondary indexes: deferred (lagging) entries and background work.
 
   // Applies every deferred index change now, due or not, in order. Returns how
@@ -239,6 +335,17 @@ class Engine {
   bool KeyInSegment(const TableDescription& table, const SecondaryIndex* index, const Item& key,
                     uint32_t segment, uint32_t total_segments) const;
 
+  // ---- Item collections (engine_collection.cc).
+
+  // The size in bytes of the item collection of partition key value `pk`: the
+  // sizes of the table's items with that partition key plus those of their
+  // entries in the table's local secondary indexes (what ReturnItemCollectionMetrics
+  // estimates). Reads page by page, each from its own snapshot: with concurrent
+  // writes to the partition the sum is an estimate, as DynamoDB's is.
+  // REQUIRES: pk has the type of the table's hash key.
+  Result<uint64_t> ItemCollectionSize(const TableDescription& table,
+                                      const AttributeValue& pk) const;
+
  private:
   struct Rep;
   struct DeferredChange;
@@ -251,6 +358,7 @@ class Engine {
   Result<bool> IndexWorkStep(bool apply_all_deferred);
   Result<bool> BackfillStep(const TableDescription& table, const SecondaryIndex& index);
   Result<bool> SweepStep(const TableDescription& table, const SecondaryIndex& index);
+  Result<bool> DroppedTableStep(uint32_t table_id);
   Status ApplyDeferred(DeferredChange& change);
   void WorkerLoop();
   void NotifyWorker();

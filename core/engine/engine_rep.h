@@ -5,14 +5,18 @@
 // Nothing outside core/engine includes this.
 
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "engine/engine.h"
 #include "engine/index_rows.h"
@@ -72,6 +76,9 @@ struct Engine::Rep {
   mutable std::mutex queue_mu;
   std::map<std::pair<uint32_t, uint8_t>, std::deque<DeferredChange>> deferred;
   size_t deferred_count = 0;
+  // Deleted tables whose rows the worker still has to remove (guarded by
+  // queue_mu; persisted as key_codec::DroppedTableKey markers).
+  std::set<uint32_t> dropped_tables;
 
   // Background index work: backfill of CREATING indexes, removal of DELETING
   // ones, due deferred changes. Progress of each backfill or sweep, by
@@ -83,6 +90,29 @@ struct Engine::Rep {
   bool worker_stop = false;
   bool worker_poke = false;
   std::thread worker;
+
+  // Transactions (engine_txn.cc): the base row keys claimed by in-flight write
+  // transactions. claim_count mirrors claimed.size(), so that WriteItem skips
+  // the mutex while no transaction runs.
+  std::mutex claims_mu;
+  std::unordered_set<std::string> claimed;
+  std::atomic<size_t> claim_count{0};
+
+  // ClientRequestToken idempotency: token -> entry; `finished` lists the tokens
+  // of finished entries in the order they finished (so by expiry), with the
+  // generation of the entry they were pushed for (a token forgotten and used
+  // again leaves a stale pair behind, skipped by generation).
+  struct IdempotencyEntry {
+    std::string fingerprint;
+    bool in_flight = true;
+    int64_t expires_micros = 0;
+    std::string outcome;
+    uint64_t generation = 0;
+  };
+  std::mutex tokens_mu;
+  std::unordered_map<std::string, IdempotencyEntry> tokens;
+  std::deque<std::pair<std::string, uint64_t>> finished;
+  uint64_t next_generation = 1;
 
   std::shared_ptr<StatsSlot> Slot(uint32_t table_id) {
     {

@@ -446,6 +446,17 @@ Result<bool> Engine::IndexWorkStep(bool apply_all_deferred) {
     }
   }
 
+  // Rows of deleted tables.
+  std::vector<uint32_t> dropped;
+  {
+    std::lock_guard<std::mutex> lock(rep_->queue_mu);
+    dropped.assign(rep_->dropped_tables.begin(), rep_->dropped_tables.end());
+  }
+  for (uint32_t table_id : dropped) {
+    DYN_ASSIGN_OR_RETURN(bool left, DroppedTableStep(table_id));
+    more = more || left;
+  }
+
   // Backfills and removals.
   std::vector<std::shared_ptr<const TableDescription>> tables;
   {
@@ -598,6 +609,28 @@ Result<bool> Engine::SweepStep(const TableDescription& table, const SecondaryInd
     if (left < kSweepStepRows) break;
   }
   log::Get("engine")->info("index {} of table {} deleted", index.index_name, table.table_name);
+  return false;
+}
+
+Result<bool> Engine::DroppedTableStep(uint32_t table_id) {
+  const std::string prefix = key_codec::TablePrefix(table_id);
+  auto it = store_.NewIterator(prefix, key_codec::PrefixSuccessor(prefix));
+  Store::Batch batch;
+  size_t rows = 0;
+  for (it->SeekToFirst(); it->Valid() && rows < kSweepStepRows; it->Next()) {
+    batch.Delete(it->key());
+    rows++;
+  }
+  DYN_RETURN_IF_ERROR(it->status());
+  if (rows == kSweepStepRows) {
+    DYN_RETURN_IF_ERROR(store_.Commit(batch));
+    return true;
+  }
+  // The last rows and the marker go together: a restart in between resumes.
+  batch.Delete(key_codec::DroppedTableKey(table_id));
+  DYN_RETURN_IF_ERROR(store_.Commit(batch));
+  std::lock_guard<std::mutex> lock(rep_->queue_mu);
+  rep_->dropped_tables.erase(table_id);
   return false;
 }
 

@@ -26,6 +26,18 @@ class Misuse : public std::logic_error {
   ((x) ? (void)0 : throw ::dynemu::json::Misuse("rapidjson assertion failed: " #x))
 #endif
 #define RAPIDJSON_HAS_STDSTRING 1
+// RapidJSON's vector paths, on every CPU the compiler targets anyway (SSE2 is
+// part of x86-64, NEON of arm64): the Writer then copies runs of characters that
+// need no escaping 16 bytes at a time instead of testing each one (perf: writing
+// the ~1 KB string of a GetItem answer took ~20% of the server's instructions).
+// Defined here, the one door, so that every file sees the same RapidJSON.
+#if defined(__SSE4_2__)
+#define RAPIDJSON_SSE42
+#elif defined(__SSE2__)
+#define RAPIDJSON_SSE2
+#elif defined(__ARM_NEON)
+#define RAPIDJSON_NEON
+#endif
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -49,6 +61,11 @@ constexpr int kMaxDepth = 100;
 // text is not one JSON value, is not valid UTF-8, or nests deeper than kMaxDepth.
 // The depth is checked by a linear pre-scan, so no input can exhaust the stack.
 Status Parse(std::string_view text, Document* doc);
+// The same, for text held in a std::string: faster, as it relies on the NUL
+// that ends every std::string (the request bodies take this one).
+Status Parse(const std::string& text, Document* doc);
+// The same, for a NUL-terminated literal (picks neither overload above).
+Status Parse(const char* text, Document* doc);
 
 // The JSON text of `value`.
 std::string ToString(const Value& value);

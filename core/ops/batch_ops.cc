@@ -10,6 +10,7 @@
 #include "expr/projection.h"
 #include "expr/request_expressions.h"
 #include "ops/capacity.h"
+#include "ops/item_collection_metrics.h"
 #include "ops/shape_check.h"
 #include "value/item_size.h"
 #include "value/value_codec.h"
@@ -36,25 +37,14 @@ bool SeenBefore(const std::vector<Item>& seen, const Item& key) {
 }
 
 // Writes "ConsumedCapacity":[{...}, ...], one entry per table, in request order.
-void WriteCapacityList(ReturnConsumedCapacity mode,
-                       const std::vector<std::pair<std::string, double>>& units,
+void WriteCapacityList(ReturnConsumedCapacity mode, const std::vector<CapacityBreakdown>& units,
                        json::Writer& out) {
   if (mode == ReturnConsumedCapacity::kNone) return;
   json::WriteKey(out, "ConsumedCapacity");
   out.StartArray();
-  for (const auto& [table, capacity] : units) {
+  for (const CapacityBreakdown& capacity : units) {
     out.StartObject();
-    json::WriteKey(out, "TableName");
-    json::WriteString(out, table);
-    json::WriteKey(out, "CapacityUnits");
-    out.Double(capacity);
-    if (mode == ReturnConsumedCapacity::kIndexes) {
-      json::WriteKey(out, "Table");
-      out.StartObject();
-      json::WriteKey(out, "CapacityUnits");
-      out.Double(capacity);
-      out.EndObject();
-    }
+    WriteCapacityMembers(mode, capacity, out);
     out.EndObject();
   }
   out.EndArray();
@@ -175,7 +165,7 @@ Status HandleBatchGetItem(OpContext& ctx, const json::Value& request, json::Writ
   }
 
   size_t response_bytes = 0;
-  std::vector<std::pair<std::string, double>> units;
+  std::vector<CapacityBreakdown> units;
   // Per table: the items answered, and the indexes of the keys left unprocessed.
   std::vector<std::vector<Item>> found(tables.size());
   std::vector<std::vector<size_t>> unprocessed(tables.size());
@@ -206,7 +196,10 @@ Status HandleBatchGetItem(OpContext& ctx, const json::Value& request, json::Writ
       response_bytes += size;
       found[t].push_back(std::move(answer));
     }
-    units.emplace_back(gets.table_name, capacity);
+    CapacityBreakdown table_capacity;
+    table_capacity.table_name = gets.table_name;
+    table_capacity.table_units = capacity;
+    units.push_back(std::move(table_capacity));
   }
 
   out.StartObject();
@@ -278,10 +271,14 @@ Status HandleBatchWriteItem(OpContext& ctx, const json::Value& request, json::Wr
     descs.push_back(std::move(table));
   }
 
-  std::vector<std::pair<std::string, double>> units;
+  const bool collection_metrics = ParseReturnItemCollectionMetrics(request);
+  std::vector<CapacityBreakdown> units;
   std::vector<std::vector<const json::Value*>> unprocessed(tables.size());
+  // Per table: the keys of the items written, one per item collection.
+  std::vector<std::vector<Item>> collections(tables.size());
   for (size_t t = 0; t < tables.size(); t++) {
-    double capacity = 0;
+    CapacityBreakdown capacity;
+    capacity.table_name = tables[t].table_name;
     for (size_t i = 0; i < tables[t].requests.size(); i++) {
       const WriteRequest& w = tables[t].requests[i];
       Result<Engine::WriteResult> result = ctx.engine.WriteItem(
@@ -299,12 +296,26 @@ Status HandleBatchWriteItem(OpContext& ctx, const json::Value& request, json::Wr
         return result.status();
       }
       ctx.delay_ms += result->delay_ms;
-      // As PutItem and DeleteItem: the larger of the old and the new item.
-      size_t bytes = result->new_image ? ItemSize(*result->new_image) : 0;
-      if (result->old_image) bytes = std::max(bytes, ItemSize(*result->old_image));
-      capacity += WriteUnits(bytes);
+      // Each request costs what the PutItem or DeleteItem would.
+      AddCapacity(ItemWriteCapacity(tables[t].table_name, *result), &capacity);
+      if (collection_metrics && !descs[t]->local_secondary_indexes.empty()) {
+        const std::string& hash = descs[t]->key_schema[0].attribute_name;
+        Item collection{{hash, keys[t][i].at(hash)}};
+        if (!SeenBefore(collections[t], collection)) collections[t].push_back(std::move(collection));
+      }
     }
-    units.emplace_back(tables[t].table_name, capacity);
+    units.push_back(std::move(capacity));
+  }
+
+  // ItemCollectionMetrics lists, per table with local secondary indexes, each
+  // item collection the batch wrote to, measured once all writes are done.
+  std::vector<std::vector<ItemCollectionMetrics>> metrics(tables.size());
+  for (size_t t = 0; t < tables.size(); t++) {
+    for (const Item& collection : collections[t]) {
+      DYN_ASSIGN_OR_RETURN(std::optional<ItemCollectionMetrics> m,
+                           MeasureItemCollection(ctx.engine, *descs[t], collection));
+      if (m) metrics[t].push_back(std::move(*m));
+    }
   }
 
   out.StartObject();
@@ -319,6 +330,18 @@ Status HandleBatchWriteItem(OpContext& ctx, const json::Value& request, json::Wr
   }
   out.EndObject();
   WriteCapacityList(mode, units, out);
+  if (collection_metrics) {
+    json::WriteKey(out, "ItemCollectionMetrics");
+    out.StartObject();
+    for (size_t t = 0; t < tables.size(); t++) {
+      if (metrics[t].empty()) continue;
+      json::WriteKey(out, tables[t].table_name);
+      out.StartArray();
+      for (const ItemCollectionMetrics& m : metrics[t]) WriteItemCollectionMetricsObject(m, out);
+      out.EndArray();
+    }
+    out.EndObject();
+  }
   out.EndObject();
   return Status::OK();
 }

@@ -14,6 +14,7 @@
 #include "expr/request_expressions.h"
 #include "expr/update_applier.h"
 #include "ops/capacity.h"
+#include "ops/item_collection_metrics.h"
 #include "value/item_size.h"
 #include "value/value_codec.h"
 
@@ -96,6 +97,28 @@ void WriteAttributes(const std::optional<Item>& item, json::Writer& out) {
   EncodeItem(*item, out);
 }
 
+// The ItemCollectionMetrics a write answers with when asked: those of the
+// item's collection as it stands after the write; nullopt when not asked or
+// when the table has no local secondary index.
+Result<std::optional<ItemCollectionMetrics>> CollectionMetricsOf(const Engine& engine,
+                                                                 const TableDescription& table,
+                                                                 const Item& key, bool asked) {
+  if (!asked) return std::optional<ItemCollectionMetrics>();
+  return MeasureItemCollection(engine, table, key);
+}
+
+// The members every write answers with after its Attributes: ConsumedCapacity
+// (table and index units), then ItemCollectionMetrics.
+void WriteWriteMetrics(const TableDescription& table, const Engine::WriteResult& result,
+                       ReturnConsumedCapacity capacity,
+                       const std::optional<ItemCollectionMetrics>& metrics, json::Writer& out) {
+  WriteConsumedCapacity(capacity, ItemWriteCapacity(table.table_name, result), out);
+  if (metrics) {
+    json::WriteKey(out, "ItemCollectionMetrics");
+    WriteItemCollectionMetricsObject(*metrics, out);
+  }
+}
+
 }  // namespace
 
 // ---- PutItem
@@ -106,6 +129,7 @@ struct PutItemInput {
   bool return_old = false;
   WriteCondition condition;
   ReturnConsumedCapacity return_capacity = ReturnConsumedCapacity::kNone;
+  bool return_collection_metrics = false;
 };
 
 Result<PutItemInput> DecodePutItem(const json::Value& request) {
@@ -124,6 +148,7 @@ Result<PutItemInput> DecodePutItem(const json::Value& request) {
   expr::CompiledExpressions compiled;
   DYN_ASSIGN_OR_RETURN(in.condition, DecodeWriteCondition(request, &compiled));
   in.return_capacity = ParseReturnConsumedCapacity(request);
+  in.return_collection_metrics = ParseReturnItemCollectionMetrics(request);
   return in;
 }
 
@@ -141,12 +166,12 @@ Status HandlePutItem(OpContext& ctx, const json::Value& request, json::Writer& o
                            }));
   ctx.delay_ms += result.delay_ms;
 
-  // A put costs the larger of the old and the new item.
-  size_t bytes = result.new_image ? ItemSize(*result.new_image) : 0;
-  if (result.old_image) bytes = std::max(bytes, ItemSize(*result.old_image));
+  DYN_ASSIGN_OR_RETURN(
+      std::optional<ItemCollectionMetrics> metrics,
+      CollectionMetricsOf(ctx.engine, *table, key, in.return_collection_metrics));
   out.StartObject();
   if (in.return_old) WriteAttributes(result.old_image, out);
-  WriteConsumedCapacity(in.return_capacity, table->table_name, WriteUnits(bytes), out);
+  WriteWriteMetrics(*table, result, in.return_capacity, metrics, out);
   out.EndObject();
   return Status::OK();
 }
@@ -212,6 +237,7 @@ struct UpdateItemInput {
   WriteCondition condition;
   std::string return_values = "NONE";
   ReturnConsumedCapacity return_capacity = ReturnConsumedCapacity::kNone;
+  bool return_collection_metrics = false;
 
   // The paths the update writes: what UPDATED_OLD and UPDATED_NEW return.
   std::vector<expr::DocumentPath> TouchedPaths() const {
@@ -263,6 +289,7 @@ Result<UpdateItemInput> DecodeUpdateItem(const json::Value& request) {
   in.update = std::move(compiled.update);
   in.return_values = std::string(StringMember(request, "ReturnValues", "NONE"));
   in.return_capacity = ParseReturnConsumedCapacity(request);
+  in.return_collection_metrics = ParseReturnItemCollectionMetrics(request);
   return in;
 }
 
@@ -329,8 +356,9 @@ Status HandleUpdateItem(OpContext& ctx, const json::Value& request, json::Writer
           }));
   ctx.delay_ms += result.delay_ms;
 
-  size_t bytes = result.new_image ? ItemSize(*result.new_image) : 0;
-  if (result.old_image) bytes = std::max(bytes, ItemSize(*result.old_image));
+  DYN_ASSIGN_OR_RETURN(
+      std::optional<ItemCollectionMetrics> metrics,
+      CollectionMetricsOf(ctx.engine, *table, in.key, in.return_collection_metrics));
   out.StartObject();
   const std::string& rv = in.return_values;
   if (rv == "ALL_OLD") {
@@ -346,7 +374,7 @@ Status HandleUpdateItem(OpContext& ctx, const json::Value& request, json::Writer
       WriteAttributes(expr::ProjectItem(*image, paths), out);
     }
   }
-  WriteConsumedCapacity(in.return_capacity, table->table_name, WriteUnits(bytes), out);
+  WriteWriteMetrics(*table, result, in.return_capacity, metrics, out);
   out.EndObject();
   return Status::OK();
 }
@@ -359,6 +387,7 @@ struct DeleteItemInput {
   bool return_old = false;
   WriteCondition condition;
   ReturnConsumedCapacity return_capacity = ReturnConsumedCapacity::kNone;
+  bool return_collection_metrics = false;
 };
 
 Result<DeleteItemInput> DecodeDeleteItem(const json::Value& request) {
@@ -374,6 +403,7 @@ Result<DeleteItemInput> DecodeDeleteItem(const json::Value& request) {
   expr::CompiledExpressions compiled;
   DYN_ASSIGN_OR_RETURN(in.condition, DecodeWriteCondition(request, &compiled));
   in.return_capacity = ParseReturnConsumedCapacity(request);
+  in.return_collection_metrics = ParseReturnItemCollectionMetrics(request);
   return in;
 }
 
@@ -390,10 +420,12 @@ Status HandleDeleteItem(OpContext& ctx, const json::Value& request, json::Writer
                            }));
   ctx.delay_ms += result.delay_ms;
 
-  size_t bytes = result.old_image ? ItemSize(*result.old_image) : 0;
+  DYN_ASSIGN_OR_RETURN(
+      std::optional<ItemCollectionMetrics> metrics,
+      CollectionMetricsOf(ctx.engine, *table, in.key, in.return_collection_metrics));
   out.StartObject();
   if (in.return_old) WriteAttributes(result.old_image, out);
-  WriteConsumedCapacity(in.return_capacity, table->table_name, WriteUnits(bytes), out);
+  WriteWriteMetrics(*table, result, in.return_capacity, metrics, out);
   out.EndObject();
   return Status::OK();
 }

@@ -7,6 +7,7 @@
 #include "ops/item_ops.h"
 #include "ops/read_ops.h"
 #include "ops/table_ops.h"
+#include "ops/transact_ops.h"
 
 namespace dynemu {
 namespace {
@@ -32,6 +33,8 @@ constexpr std::array kOperations = {
     Entry{"Query", &HandleQuery},
     Entry{"Scan", &HandleScan},
     Entry{"TagResource", &HandleTagResource},
+    Entry{"TransactGetItems", &HandleTransactGetItems},
+    Entry{"TransactWriteItems", &HandleTransactWriteItems},
     Entry{"UntagResource", &HandleUntagResource},
     Entry{"UpdateItem", &HandleUpdateItem},
     Entry{"UpdateTable", &HandleUpdateTable},

@@ -1,11 +1,13 @@
 #include "ops/read_ops.h"
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "engine/engine.h"
+#include "engine/index_rows.h"
 #include "expr/evaluator.h"
 #include "expr/key_condition.h"
 #include "expr/legacy_conditions.h"
@@ -13,6 +15,7 @@
 #include "expr/request_expressions.h"
 #include "ops/capacity.h"
 #include "ops/shape_check.h"
+#include "value/item_size.h"
 #include "value/value_codec.h"
 
 namespace dynemu {
@@ -243,19 +246,74 @@ Result<std::shared_ptr<const TableDescription>> FindReadTable(Engine& engine,
                                                               const ReadInput& in) {
   auto table = engine.FindTable(in.table_name);
   if (!table) return Status(ErrorCode::kResourceNotFound, "Requested resource not found");
-  if (in.index_name) {
-    bool found = false;
-    for (const auto* indexes : {&table->local_secondary_indexes, &table->global_secondary_indexes}) {
-      for (const auto& index : *indexes) found = found || index.index_name == *in.index_name;
-    }
-    if (!found) {
-      return ValidationError("The table does not have the specified index: " + *in.index_name);
-    }
-    // Index rows are not maintained yet: refuse rather than answer from the table.
-    return ValidationError("dynemu does not support reading secondary indexes yet: IndexName " +
-                           *in.index_name);
-  }
   return table;
+}
+
+// The secondary index a read names (nullptr: none), once it may be read.
+Result<const SecondaryIndex*> FindReadIndex(const TableDescription& table, const ReadInput& in) {
+  if (!in.index_name) return static_cast<const SecondaryIndex*>(nullptr);
+  const SecondaryIndex* index = FindIndex(table, *in.index_name);
+  // An index being deleted is already gone for readers, as DescribeTable still
+  // lists it but reads no longer find it.
+  if (index == nullptr || index->status == TableStatus::kDeleting) {
+    return ValidationError("The table does not have the specified index: " + *in.index_name);
+  }
+  // A GSI added by UpdateTable cannot be read until its backfill is done.
+  if (index->global && (index->backfilling || index->status == TableStatus::kCreating)) {
+    return ValidationError("Cannot read from backfilling global secondary index: " +
+                           index->index_name);
+  }
+  // GSIs are eventually consistent; LSIs share their partition with the table
+  // and allow strongly consistent reads.
+  if (index->global && in.consistent_read) {
+    return ValidationError("Consistent reads are not supported on global secondary indexes");
+  }
+  return index;
+}
+
+const std::vector<KeySchemaElement>& KeySchemaOf(const TableDescription& table,
+                                                 const SecondaryIndex* index) {
+  return index ? index->key_schema : table.key_schema;
+}
+
+// The attributes an ExclusiveStartKey must hold: the table's key, or for an index
+// its key and the table's, each once.
+size_t StartKeySize(const TableDescription& table, const SecondaryIndex* index) {
+  std::set<std::string> names;
+  for (const KeySchemaElement& e : table.key_schema) names.insert(e.attribute_name);
+  if (index) {
+    for (const KeySchemaElement& e : index->key_schema) names.insert(e.attribute_name);
+  }
+  return names.size();
+}
+
+// Checks the values of the `schema` attributes of `key` as keys (types, empty
+// values, sizes), with the messages of a table key.
+// REQUIRES: key holds each attribute of `schema`.
+Status ValidateKeyPieces(Engine& engine, const TableDescription& table,
+                         const std::vector<KeySchemaElement>& schema, const Item& key) {
+  if (&schema == &table.key_schema && key.size() == schema.size()) {
+    return engine.ValidateKey(table, key);
+  }
+  TableDescription keyed;
+  keyed.attribute_definitions = table.attribute_definitions;
+  keyed.key_schema = schema;
+  Item pieces;
+  for (const KeySchemaElement& e : schema) pieces.emplace(e.attribute_name, key.at(e.attribute_name));
+  return engine.ValidateKey(keyed, pieces);
+}
+
+// The table key part of an index's ExclusiveStartKey. DynamoDB checks it after
+// the index's own key, with the prefix the index key errors lack.
+Status ValidateTableStartKey(Engine& engine, const TableDescription& table, const Item& esk) {
+  Item key;
+  for (const KeySchemaElement& e : table.key_schema) {
+    auto it = esk.find(e.attribute_name);
+    if (it != esk.end()) key.emplace(it->first, it->second);
+  }
+  Status valid = engine.ValidateKey(table, key);
+  if (!valid.ok()) return ValidationError("The provided starting key is invalid: " + valid.message());
+  return Status::OK();
 }
 
 // Collects the top-level attributes a condition reads, and those read through a
@@ -275,14 +333,29 @@ void CollectPathHeads(const expr::Condition& c, std::set<std::string>* heads,
   for (const expr::Operand& op : c.operands) CollectPathHeads(op, heads, nested);
 }
 
-// Key attributes may not be read through a nested path in a projection or filter.
+// Key attributes may not be read through a nested path in a projection or
+// filter: the table's keys first, then every index key of the table (GSIs, then
+// LSIs), whichever index the read names.
 Status CheckKeyPaths(const TableDescription& table, const std::set<std::string>& nested) {
+  if (nested.empty()) return Status::OK();
   for (const KeySchemaElement& element : table.key_schema) {
     if (nested.count(element.attribute_name)) {
       return ValidationError(
           "Key attributes must be scalars; list random access '[]' and map lookup '.' are not "
           "allowed: Key: " +
           element.attribute_name);
+    }
+  }
+  for (const auto* indexes : {&table.global_secondary_indexes, &table.local_secondary_indexes}) {
+    for (const SecondaryIndex& index : *indexes) {
+      for (const KeySchemaElement& element : index.key_schema) {
+        if (nested.count(element.attribute_name)) {
+          return ValidationError(
+              "Key attributes must be scalars; list random access '[]' and map lookup '.' are "
+              "not allowed: IndexKey: " +
+              element.attribute_name);
+        }
+      }
     }
   }
   return Status::OK();
@@ -295,6 +368,61 @@ Status CheckProjectionKeyPaths(const TableDescription& table, const ReadInput& i
     if (path.size() > 1 && !path[0].is_index) nested.insert(path[0].name);
   }
   return CheckKeyPaths(table, nested);
+}
+
+bool Projects(const std::vector<std::string>& projected, const std::string& name) {
+  return std::binary_search(projected.begin(), projected.end(), name);
+}
+
+// The top-level attributes the projection asks for that `index` does not hold,
+// in the order first named. Empty for an ALL projection.
+std::vector<std::string> UnprojectedNames(const TableDescription& table,
+                                          const SecondaryIndex& index, const ReadInput& in) {
+  std::vector<std::string> missing;
+  if (!in.projection || index.projection.type == ProjectionType::kAll) return missing;
+  std::vector<std::string> projected = ProjectedAttributeNames(table, index);
+  for (const expr::DocumentPath& path : *in.projection) {
+    if (path.empty() || path[0].is_index) continue;
+    const std::string& name = path[0].name;
+    if (Projects(projected, name)) continue;
+    if (std::find(missing.begin(), missing.end(), name) == missing.end()) missing.push_back(name);
+  }
+  return missing;
+}
+
+// What a GSI can answer: ALL_ATTRIBUTES only with an ALL projection, and a
+// projection only of projected attributes (a GSI never fetches from its table).
+Status CheckGlobalIndexSelect(const TableDescription& table, const SecondaryIndex* index,
+                              const ReadInput& in) {
+  if (index == nullptr || !index->global || index->projection.type == ProjectionType::kAll) {
+    return Status::OK();
+  }
+  if (in.select == Select::kAllAttributes) {
+    return ValidationError(
+        "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported "
+        "for global secondary index " +
+        index->index_name + " because its projection type is not ALL");
+  }
+  std::vector<std::string> missing = UnprojectedNames(table, *index, in);
+  if (!missing.empty()) {
+    std::string list;
+    for (const std::string& name : missing) list += (list.empty() ? "" : ", ") + name;
+    return ValidationError("One or more parameter values were invalid: Global secondary index " +
+                           index->index_name + " does not project [" + list + "]");
+  }
+  return Status::OK();
+}
+
+// True when a read of LSI `index` must fetch each item from the table: it asks
+// for all attributes, or names one the index does not project.
+bool FetchesFromTable(const TableDescription& table, const SecondaryIndex* index,
+                      const ReadInput& in) {
+  if (index == nullptr || index->global || index->projection.type == ProjectionType::kAll) {
+    return false;
+  }
+  if (in.select == Select::kCount) return false;
+  if (in.select == Select::kAllAttributes) return true;
+  return !UnprojectedNames(table, *index, in).empty();
 }
 
 bool IsIndexable(ComparisonOperator op) {
@@ -338,12 +466,15 @@ Engine::SortKeyRange ToSortKeyRange(const expr::AttributeCondition* c) {
   return range;
 }
 
-// The key conditions and ExclusiveStartKey of a Query against the table, in
-// DynamoDB's order and with its messages.
-Status CheckQueryKeys(Engine& engine, const TableDescription& table, const ReadInput& in) {
-  const auto& schema = table.key_schema;
+// The key conditions and ExclusiveStartKey of a Query against the table or
+// `index`, in DynamoDB's order and with its messages. Against an index the
+// conditions name the index's keys, and the ExclusiveStartKey holds the index's
+// keys (checked first, errors unprefixed) and the table's (errors prefixed).
+Status CheckQueryKeys(Engine& engine, const TableDescription& table, const SecondaryIndex* index,
+                      const ReadInput& in) {
+  const auto& schema = KeySchemaOf(table, index);
   const Item* esk = in.exclusive_start ? &*in.exclusive_start : nullptr;
-  if (esk && esk->size() != schema.size()) {
+  if (esk && esk->size() != StartKeySize(table, index)) {
     return ValidationError("The provided starting key is invalid");
   }
   const size_t count = in.key_conditions.size();
@@ -359,7 +490,7 @@ Status CheckQueryKeys(Engine& engine, const TableDescription& table, const ReadI
           return ValidationError("The provided starting key is invalid");
         }
       }
-      DYN_RETURN_IF_ERROR(engine.ValidateKey(table, *esk));
+      DYN_RETURN_IF_ERROR(ValidateKeyPieces(engine, table, schema, *esk));
     }
     if (is_hash && schema.size() == 1 && count > 1) {
       return ValidationError("Query key condition not supported");
@@ -391,9 +522,11 @@ Status CheckQueryKeys(Engine& engine, const TableDescription& table, const ReadI
     }
   }
   if (esk) {
-    const AttributeValue& hash_value = FindCondition(in, table.hash_key())->values[0];
-    const bool same_partition = esk->find(table.hash_key())->second == hash_value;
-    const std::string* range_key = table.range_key();
+    if (index) DYN_RETURN_IF_ERROR(ValidateTableStartKey(engine, table, *esk));
+    const std::string& hash_key = schema[0].attribute_name;
+    const AttributeValue& hash_value = FindCondition(in, hash_key)->values[0];
+    const bool same_partition = esk->find(hash_key)->second == hash_value;
+    const std::string* range_key = schema.size() > 1 ? &schema[1].attribute_name : nullptr;
     const expr::AttributeCondition* range = range_key ? FindCondition(in, *range_key) : nullptr;
     if (range == nullptr) {
       if (!same_partition) {
@@ -410,7 +543,7 @@ Status CheckQueryKeys(Engine& engine, const TableDescription& table, const ReadI
     }
   }
   DYN_RETURN_IF_ERROR(CheckProjectionKeyPaths(table, in));
-  // A Query's filter may not name a key attribute.
+  // A Query's filter may not name a key attribute of what it reads.
   std::set<std::string> heads, nested;
   std::string_view property;
   if (in.filter) {
@@ -428,24 +561,32 @@ Status CheckQueryKeys(Engine& engine, const TableDescription& table, const ReadI
                              element.attribute_name);
     }
   }
+  DYN_RETURN_IF_ERROR(CheckGlobalIndexSelect(table, index, in));
   return CheckKeyPaths(table, nested);
 }
 
-// The ExclusiveStartKey of a Scan against the table and the segment.
-Status CheckScanKeys(Engine& engine, const TableDescription& table, const ReadInput& in) {
-  if (in.exclusive_start) {
-    const Item& esk = *in.exclusive_start;
-    if (esk.size() != table.key_schema.size()) {
-      return ValidationError(
-          "The provided starting key is invalid: The provided key element does not match the "
-          "schema");
+// The ExclusiveStartKey of a Scan against the table or `index`, and the segment.
+Status CheckScanKeys(Engine& engine, const TableDescription& table, const SecondaryIndex* index,
+                     const ReadInput& in) {
+  const Item* esk = in.exclusive_start ? &*in.exclusive_start : nullptr;
+  if (esk && esk->size() != StartKeySize(table, index)) {
+    return ValidationError(index ? "The provided starting key is invalid"
+                                 : "The provided starting key is invalid: The provided key "
+                                   "element does not match the schema");
+  }
+  if (esk && index) {
+    for (const KeySchemaElement& element : index->key_schema) {
+      if (esk->find(element.attribute_name) == esk->end()) {
+        return ValidationError("The provided starting key is invalid");
+      }
     }
-    Status valid = engine.ValidateKey(table, esk);
-    if (!valid.ok()) {
-      return ValidationError("The provided starting key is invalid: " + valid.message());
-    }
+    DYN_RETURN_IF_ERROR(ValidateKeyPieces(engine, table, index->key_schema, *esk));
+  }
+  DYN_RETURN_IF_ERROR(CheckGlobalIndexSelect(table, index, in));
+  if (esk) {
+    DYN_RETURN_IF_ERROR(ValidateTableStartKey(engine, table, *esk));
     if (in.total_segments > 1 &&
-        !engine.KeyInSegment(table, nullptr, esk, in.segment, in.total_segments)) {
+        !engine.KeyInSegment(table, index, *esk, in.segment, in.total_segments)) {
       return ValidationError(
           "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use "
           "ExclusiveStartKey with correct Segment. TotalSegments: " +
@@ -461,9 +602,44 @@ Status CheckScanKeys(Engine& engine, const TableDescription& table, const ReadIn
   return Status::OK();
 }
 
-// Filters, projects and writes one page as the response.
-void WritePage(Engine& engine, const TableDescription& table, const ReadInput& in,
-               const Engine::Page& page, json::Writer& out) {
+// Replaces each row of a page read from an LSI by its item in the table (one
+// snapshot), for the attributes the index does not project. Returns the read
+// units of those fetches: DynamoDB charges a whole item read, rounded up to 4 KB,
+// for every item it fetches. A row whose item is gone meanwhile keeps its entry.
+Result<double> FetchFromTable(Engine& engine, const TableDescription& table, bool consistent,
+                              std::vector<Engine::ReadRow>* rows) {
+  std::vector<Item> keys;
+  keys.reserve(rows->size());
+  for (const Engine::ReadRow& row : *rows) keys.push_back(engine.ExtractKey(table, row.item));
+  std::vector<std::pair<const TableDescription*, const Item*>> wanted;
+  wanted.reserve(keys.size());
+  for (const Item& key : keys) wanted.emplace_back(&table, &key);
+  DYN_ASSIGN_OR_RETURN(std::vector<std::optional<Item>> items, engine.GetItems(wanted));
+  double units = 0;
+  for (size_t i = 0; i < rows->size(); i++) {
+    if (!items[i]) continue;
+    Engine::ReadRow& row = (*rows)[i];
+    row.item = std::move(*items[i]);
+    row.size = ItemSize(row.item);
+    units += ReadUnits(row.size, consistent);
+  }
+  return units;
+}
+
+// Filters, projects and writes one page as the response. A page of an index
+// holds its projected entries, or (FetchesFromTable) their items in the table.
+Status WritePage(Engine& engine, const TableDescription& table, const SecondaryIndex* index,
+                 const ReadInput& in, Engine::Page& page, json::Writer& out) {
+  std::optional<Item> last_key;
+  if (page.limited && !page.rows.empty()) {
+    const Item& last = page.rows.back().item;
+    last_key = index ? IndexEntryKey(table, *index, last) : engine.ExtractKey(table, last);
+  }
+  double table_units = 0;
+  if (FetchesFromTable(table, index, in)) {
+    DYN_ASSIGN_OR_RETURN(table_units,
+                         FetchFromTable(engine, table, in.consistent_read, &page.rows));
+  }
   std::vector<const expr::DocumentPath*> paths;
   if (in.projection) {
     for (const expr::DocumentPath& p : *in.projection) paths.push_back(&p);
@@ -492,13 +668,25 @@ void WritePage(Engine& engine, const TableDescription& table, const ReadInput& i
   out.Uint64(count);
   json::WriteKey(out, "ScannedCount");
   out.Uint64(page.rows.size());
-  if (page.limited && !page.rows.empty()) {
+  if (last_key) {
     json::WriteKey(out, "LastEvaluatedKey");
-    EncodeItem(engine.ExtractKey(table, page.rows.back().item), out);
+    EncodeItem(*last_key, out);
   }
-  WriteConsumedCapacity(in.return_capacity, table.table_name,
-                        ReadUnits(page.bytes, in.consistent_read), out);
+  // Rounded once over the bytes read from the table or the index (the projected
+  // entries' sizes), as for a table.
+  const double read_units = ReadUnits(page.bytes, in.consistent_read);
+  if (index) {
+    // INDEXES names the table even when nothing was fetched from it (0.0).
+    CapacityBreakdown capacity;
+    capacity.table_name = table.table_name;
+    capacity.table_units = table_units;
+    capacity.AddIndexUnits(index->index_name, index->global, read_units);
+    WriteConsumedCapacity(in.return_capacity, capacity, out);
+  } else {
+    WriteConsumedCapacity(in.return_capacity, table.table_name, read_units, out);
+  }
   out.EndObject();
+  return Status::OK();
 }
 
 Engine::PageLimits LimitsOf(const ReadInput& in) {
@@ -513,28 +701,29 @@ Engine::PageLimits LimitsOf(const ReadInput& in) {
 Status HandleQuery(OpContext& ctx, const json::Value& request, json::Writer& out) {
   DYN_ASSIGN_OR_RETURN(ReadInput in, DecodeQuery(request));
   DYN_ASSIGN_OR_RETURN(auto table, FindReadTable(ctx.engine, in));
-  DYN_RETURN_IF_ERROR(CheckQueryKeys(ctx.engine, *table, in));
-  const AttributeValue& pk = FindCondition(in, table->hash_key())->values[0];
-  const std::string* range_key = table->range_key();
-  Engine::SortKeyRange range = ToSortKeyRange(range_key ? FindCondition(in, *range_key) : nullptr);
+  DYN_ASSIGN_OR_RETURN(const SecondaryIndex* index, FindReadIndex(*table, in));
+  DYN_RETURN_IF_ERROR(CheckQueryKeys(ctx.engine, *table, index, in));
+  const auto& schema = KeySchemaOf(*table, index);
+  const AttributeValue& pk = FindCondition(in, schema[0].attribute_name)->values[0];
+  Engine::SortKeyRange range = ToSortKeyRange(
+      schema.size() > 1 ? FindCondition(in, schema[1].attribute_name) : nullptr);
   DYN_ASSIGN_OR_RETURN(
       Engine::Page page,
-      ctx.engine.QueryPartition(*table, nullptr, pk, range, in.forward,
+      ctx.engine.QueryPartition(*table, index, pk, range, in.forward,
                                 in.exclusive_start ? &*in.exclusive_start : nullptr, LimitsOf(in)));
-  WritePage(ctx.engine, *table, in, page, out);
-  return Status::OK();
+  return WritePage(ctx.engine, *table, index, in, page, out);
 }
 
 Status HandleScan(OpContext& ctx, const json::Value& request, json::Writer& out) {
   DYN_ASSIGN_OR_RETURN(ReadInput in, DecodeScan(request));
   DYN_ASSIGN_OR_RETURN(auto table, FindReadTable(ctx.engine, in));
-  DYN_RETURN_IF_ERROR(CheckScanKeys(ctx.engine, *table, in));
+  DYN_ASSIGN_OR_RETURN(const SecondaryIndex* index, FindReadIndex(*table, in));
+  DYN_RETURN_IF_ERROR(CheckScanKeys(ctx.engine, *table, index, in));
   DYN_ASSIGN_OR_RETURN(
       Engine::Page page,
-      ctx.engine.ScanSegment(*table, nullptr, in.segment, in.total_segments,
+      ctx.engine.ScanSegment(*table, index, in.segment, in.total_segments,
                              in.exclusive_start ? &*in.exclusive_start : nullptr, LimitsOf(in)));
-  WritePage(ctx.engine, *table, in, page, out);
-  return Status::OK();
+  return WritePage(ctx.engine, *table, index, in, page, out);
 }
 
 }  // namespace dynemu

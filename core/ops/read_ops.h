@@ -12,6 +12,14 @@
 // the last item read), even when nothing was left to read and even when the filter
 // kept no item. Count is the items kept by the filter, ScannedCount the items read.
 // Capacity is rounded once over the bytes read.
+//
+// With IndexName both read a secondary index: key conditions name the index's
+// keys, rows are the projected entries (a page sized on them), and
+// ExclusiveStartKey / LastEvaluatedKey hold the index's keys and the table's.
+// A GSI refuses ConsistentRead, ALL_ATTRIBUTES without an ALL projection, a
+// projection naming attributes it does not project, and reads while it
+// backfills; an LSI fetches what it does not project from the table (charged as
+// a read of each whole item). A deleting index is not found.
 
 #include "ops/operation_table.h"
 

@@ -50,6 +50,9 @@ Status Invalid(std::string_view detail) {
 constexpr int64_t kMaxCapacityUnits = 1'000'000'000'000;
 constexpr size_t kMaxLocalIndexes = 5;
 constexpr size_t kMaxGlobalIndexes = 20;
+// NonKeyAttributes summed over all the indexes of a table; a name projected into
+// two indexes counts twice (CreateTable's GlobalSecondaryIndexes documentation).
+constexpr size_t kMaxProjectedAttributes = 100;
 constexpr size_t kMaxTags = 50;
 
 std::string Join(const std::vector<std::string>& items, std::string_view separator = ", ") {
@@ -695,6 +698,19 @@ Result<CreateTableInput> DecodeCreateTable(const json::Value& request) {
     if (gsis->size() > kMaxGlobalIndexes) {
       return Invalid("GlobalSecondaryIndex count exceeds the per-table limit of " +
                      std::to_string(kMaxGlobalIndexes));
+    }
+  }
+  {
+    size_t projected = 0;
+    for (const auto* list : {&lsis, &gsis}) {
+      if (!*list) continue;
+      for (const IndexInput& index : **list) {
+        if (index.non_key_attributes) projected += index.non_key_attributes->size();
+      }
+    }
+    if (projected > kMaxProjectedAttributes) {
+      return Invalid("Number of projected attributes in all indexes exceeds limit of " +
+                     std::to_string(kMaxProjectedAttributes));
     }
   }
   for (const std::string& name : defined) {

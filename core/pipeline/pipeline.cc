@@ -1,5 +1,6 @@
 #include "pipeline/pipeline.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -28,6 +29,25 @@ constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
 // DynamoDB's request ids are 52 characters of [0-9A-Z].
 constexpr size_t kRequestIdLength = 52;
 
+// A DynamoDB-shaped request id: kRequestIdLength characters of [0-9A-Z]. Each
+// draw gives 12 base-36 digits (36^12 < 2^64), so an id costs 5 draws of the
+// shared, locked random source instead of one per character (perf: 52 lock
+// round trips per request were ~3% of a GetItem load's CPU).
+std::string NewRequestId(Random& random) {
+  static constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  constexpr int kDigitsPerDraw = 12;
+  constexpr uint64_t kDrawRange = 4738381338321616896ULL;  // 36^12
+  std::string id(kRequestIdLength, '0');
+  for (size_t i = 0; i < id.size(); i += kDigitsPerDraw) {
+    uint64_t draw = random.Uniform(kDrawRange);
+    for (size_t j = i; j < std::min(id.size(), i + kDigitsPerDraw); ++j) {
+      id[j] = kAlphabet[draw % 36];
+      draw /= 36;
+    }
+  }
+  return id;
+}
+
 // The operation named by an X-Amz-Target header, or "" when the header does not
 // name one of this API version.
 std::string_view OperationName(std::string_view target) {
@@ -46,25 +66,29 @@ Status CheckAuthorization(const Operation& op) {
   if (auth.empty() || first == std::string_view::npos || auth.substr(first, 5) != "AWS4-") {
     return Status(ErrorCode::kMissingAuthenticationToken, "Request is missing Authentication Token");
   }
-  std::string message;
-  for (std::string_view param : {"Credential", "Signature", "SignedHeaders"}) {
-    // A parameter is "name=value" after the algorithm, separated by commas or spaces.
-    bool found = false;
-    size_t pos = auth.find(' ', first);
-    while (pos != std::string_view::npos && pos < auth.size()) {
-      size_t start = auth.find_first_not_of(", ", pos);
-      if (start == std::string_view::npos) break;
-      size_t end = auth.find_first_of(", ", start);
-      std::string_view piece = auth.substr(start, end == std::string_view::npos ? auth.npos : end - start);
-      size_t eq = piece.find('=');
-      if (eq != std::string_view::npos && piece.substr(0, eq) == param && eq + 1 < piece.size()) {
-        found = true;
-        break;
-      }
-      pos = end;
+  // The parameters are "name=value" pieces after the algorithm, separated by
+  // commas or spaces. One pass over the header finds the three (a per-parameter
+  // find_first_of scan cost ~7% of a GetItem's instructions).
+  constexpr std::string_view kParams[] = {"Credential", "Signature", "SignedHeaders"};
+  bool found[3] = {false, false, false};
+  const auto is_separator = [](char c) { return c == ',' || c == ' '; };
+  size_t pos = auth.find(' ', first);
+  if (pos == std::string_view::npos) pos = auth.size();
+  while (pos < auth.size()) {
+    while (pos < auth.size() && is_separator(auth[pos])) ++pos;
+    const size_t start = pos;
+    while (pos < auth.size() && !is_separator(auth[pos])) ++pos;
+    const std::string_view piece = auth.substr(start, pos - start);
+    const size_t eq = piece.find('=');
+    if (eq == std::string_view::npos || eq + 1 >= piece.size()) continue;
+    for (int i = 0; i < 3; ++i) {
+      if (piece.substr(0, eq) == kParams[i]) found[i] = true;
     }
-    if (!found) {
-      message += "Authorization header requires '" + std::string(param) + "' parameter. ";
+  }
+  std::string message;
+  for (int i = 0; i < 3; ++i) {
+    if (!found[i]) {
+      message += "Authorization header requires '" + std::string(kParams[i]) + "' parameter. ";
     }
   }
   if (!op.has_date) {
@@ -125,7 +149,7 @@ void Pipeline::Run(Operation op, Done done) {
   Response response;
   int64_t delay_ms = 0;
   std::string name(OperationName(op.target));
-  response.request_id = rep_->env.random().AlphanumericId(kRequestIdLength);
+  response.request_id = NewRequestId(rep_->env.random());
   try {
     bool failed = false;
     if (rep_->hooks.Has(HookPoint::kRequestPre)) {

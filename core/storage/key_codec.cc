@@ -9,6 +9,7 @@ namespace {
 constexpr char kMetaRecord = 'M';
 constexpr char kMetaCatalog = 'C';
 constexpr char kMetaStats = 'S';
+constexpr char kMetaDropped = 'D';
 
 // Key value type tags: the stable ValueType enumerators (S = 0, N = 1, B = 2). Rows of
 // one table and index all share their key types, so the tag never decides an order
@@ -92,6 +93,28 @@ std::string CatalogPrefix() { return std::string{kMetaPrefix, kMetaCatalog}; }
 std::string NextTableIdKey() {
   std::string key{kMetaPrefix, kMetaRecord};
   key.append("next_table_id");
+  return key;
+}
+
+std::string DroppedTablePrefix() { return std::string{kMetaPrefix, kMetaDropped}; }
+
+std::string DroppedTableKey(uint32_t table_id) {
+  std::string key = DroppedTablePrefix();
+  AppendBigEndian32(table_id, &key);
+  return key;
+}
+
+uint32_t DroppedTableId(std::string_view key) {
+  DYN_CHECK(key.size() == 6);
+  uint32_t id = 0;
+  for (size_t i = 2; i < 6; i++) id = (id << 8) | static_cast<uint8_t>(key[i]);
+  return id;
+}
+
+std::string TablePrefix(uint32_t table_id) {
+  std::string key;
+  key.push_back(kDataPrefix);
+  AppendBigEndian32(table_id, &key);
   return key;
 }
 

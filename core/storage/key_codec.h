@@ -7,6 +7,7 @@
 //   0x01 'C' <name>       catalog: table name -> table description
 //   0x01 'S' <id:4>       table statistics (item count, size in bytes)
 //   0x01 'S' <id:4> <index:1>  secondary-index statistics
+//   0x01 'D' <id:4>       a deleted table whose rows are still being removed
 //   0x02 <id:4> 0x00 <hash:4> <pk> [<sk>]           items
 //   0x02 <id:4> <index:1> <hash:4> <ipk> [<isk>] <pk> [<sk>]   index entries
 //
@@ -42,6 +43,14 @@ std::string CatalogKey(std::string_view table_name);
 std::string CatalogPrefix();
 // The key holding the next free table id.
 std::string NextTableIdKey();
+// The marker of a deleted table whose rows are not all removed yet; all such
+// markers share DroppedTablePrefix().
+std::string DroppedTableKey(uint32_t table_id);
+std::string DroppedTablePrefix();
+// The table id a DroppedTableKey names. REQUIRES: key is one.
+uint32_t DroppedTableId(std::string_view key);
+// The prefix shared by every row of a table, base and index rows alike.
+std::string TablePrefix(uint32_t table_id);
 // The key holding the statistics of table `table_id`.
 std::string TableStatsKey(uint32_t table_id);
 // The key holding the statistics (entry count, bytes) of one secondary index.

@@ -163,6 +163,8 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options) {
   leveldb::Options opts;
   opts.create_if_missing = true;
   opts.write_buffer_size = options.write_buffer_bytes;
+  opts.max_file_size = options.max_file_bytes;
+  opts.compression = options.compress ? leveldb::kSnappyCompression : leveldb::kNoCompression;
   rep->block_cache.reset(leveldb::NewLRUCache(options.block_cache_bytes));
   opts.block_cache = rep->block_cache.get();
   // A Bloom filter spares GetItem of an absent key most table-file reads.

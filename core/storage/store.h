@@ -21,6 +21,10 @@ class Store {
     bool in_memory = false;         // LevelDB's in-memory Env: nothing touches the disk
     size_t block_cache_bytes = 8 << 20;
     size_t write_buffer_bytes = 4 << 20;
+    // LevelDB's target size of one table file. Larger files mean fewer files to
+    // open, index and compact.
+    size_t max_file_bytes = 2 << 20;
+    bool compress = true;           // Snappy-compress table blocks
     bool sync_writes = false;       // fsync every commit
   };
 

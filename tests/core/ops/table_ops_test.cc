@@ -274,6 +274,42 @@ TEST_F(TableOpsTest, CreateTableValidationMessagesInOrder) {
   EXPECT_TRUE(engine_->ListTableNames().empty());
 }
 
+// NonKeyAttributes are limited to 100 over all the indexes of a table (each
+// index lists at most 20, which the shape check enforces); the same name in two
+// indexes counts twice.
+TEST_F(TableOpsTest, ProjectedAttributesLimitedAcrossIndexes) {
+  auto include = [](int count) {
+    std::string names;
+    for (int i = 0; i < count; i++) {
+      names += std::string(i ? "," : "") + "\"x" + std::to_string(i) + "\"";
+    }
+    return R"({"ProjectionType":"INCLUDE","NonKeyAttributes":[)" + names + "]}";
+  };
+  // An LSI projecting `lsi_attrs` names, then one GSI per entry of `gsi_attrs`,
+  // all projecting the same names x0, x1, ...
+  auto request = [&](const std::string& table, int lsi_attrs, const std::vector<int>& gsi_attrs) {
+    std::string gsis;
+    for (size_t g = 0; g < gsi_attrs.size(); g++) {
+      gsis += std::string(g ? "," : "") +
+              Gsi("g" + std::to_string(g), "c", true, include(gsi_attrs[g]));
+    }
+    return R"({"TableName":")" + table + R"(",)" + kAbc + "," + kHashARangeB + "," + kPt +
+           R"(,"LocalSecondaryIndexes":[)" + Lsi("l0", "a", "c", include(lsi_attrs)) +
+           R"(],"GlobalSecondaryIndexes":[)" + gsis + "]}";
+  };
+  Ok(HandleCreateTable, request("AtLimit", 20, {20, 20, 20, 20}));
+  EXPECT_EQ(Error(HandleCreateTable, request("Over", 20, {20, 20, 20, 20, 1})),
+            "One or more parameter values were invalid: Number of projected attributes in all "
+            "indexes exceeds limit of 100");
+  // KEYS_ONLY and ALL indexes project no NonKeyAttributes: they do not count.
+  std::string others;
+  for (int g = 0; g < 3; g++) others += "," + Gsi("all" + std::to_string(g), "c");
+  std::string with_all = request("WithAll", 20, {20, 20, 20, 20});
+  with_all.insert(with_all.size() - 2, others);
+  Ok(HandleCreateTable, with_all);
+  EXPECT_EQ(engine_->ListTableNames(), (std::vector<std::string>{"AtLimit", "WithAll"}));
+}
+
 TEST_F(TableOpsTest, CreateThenDescribe) {
   json::Document created = Ok(
       HandleCreateTable,
