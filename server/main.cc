@@ -57,7 +57,7 @@ struct Flags {
   // LevelDB's memory: the block cache and the memtable (twice this while one is
   // being flushed).
   uint64_t cache_mb = 8;
-  uint64_t write_buffer_mb = 4;
+  uint64_t write_buffer_mb = 16;
   uint64_t table_file_mb = 2;
   bool compress = true;
   std::string clock_offset_file;  // test only: see OffsetFileClock
@@ -264,6 +264,17 @@ int Serve(const Flags& flags) {
   plugins.Register(hooks);
   Engine engine(env, **store, hooks);
   if (Status s = engine.Open(); !s.ok()) return Fail(kExitStartupFailure, s.message());
+  // Plugins may make lagging indexes catch up on demand (hooks ABI 1.1).
+  struct EngineIndexControl final : DeferredIndexControl {
+    EngineIndexControl(Engine& e, PluginHost& p) : engine(e), plugins(p) {
+      plugins.SetDeferredIndexControl(this);
+    }
+    ~EngineIndexControl() override { plugins.SetDeferredIndexControl(nullptr); }
+    size_t ApplyAllDeferred() override { return engine.ApplyDeferredIndexChanges(); }
+    size_t PendingDeferred() const override { return engine.PendingIndexChanges(); }
+    Engine& engine;
+    PluginHost& plugins;
+  } index_control(engine, plugins);
 
   // In an optional so that it can be destroyed before the pipeline: a forced
   // shutdown leaves handlers queued, and they must be freed while what they

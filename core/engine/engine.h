@@ -265,7 +265,8 @@ class Engine {
   // ---- Secondary indexes: deferred (lagging) entries and background work.
 
   // Applies every deferred index change now, due or not, in order. Returns how
-  // many were applied.
+  // many were applied. Callable from any thread, including inside a hook
+  // callback (it takes no item lock).
   size_t ApplyDeferredIndexChanges();
 
   // How many deferred index changes wait to be applied.
@@ -356,6 +357,11 @@ class Engine {
   std::shared_ptr<const TableDescription> Current(const TableDescription& table) const;
   // Background index work, one bounded step; true when more is left.
   Result<bool> IndexWorkStep(bool apply_all_deferred);
+  struct DeferredStep {
+    size_t applied = 0;
+    bool more = false;  // changes that could have been applied are left
+  };
+  Result<DeferredStep> ApplyDeferredStep(bool all);
   Result<bool> BackfillStep(const TableDescription& table, const SecondaryIndex& index);
   Result<bool> SweepStep(const TableDescription& table, const SecondaryIndex& index);
   Result<bool> DroppedTableStep(uint32_t table_id);

@@ -356,14 +356,52 @@ size_t Engine::PendingIndexChanges() const {
 }
 
 size_t Engine::ApplyDeferredIndexChanges() {
-  size_t before = PendingIndexChanges();
-  Result<bool> more = IndexWorkStep(/*apply_all_deferred=*/true);
-  while (more.ok() && PendingIndexChanges() > 0 && *more) more = IndexWorkStep(true);
-  if (!more.ok()) {
-    log::Get("engine")->error("applying deferred index changes: {}", more.status().message());
+  size_t applied = 0;
+  while (true) {
+    Result<DeferredStep> step = ApplyDeferredStep(/*all=*/true);
+    if (!step.ok()) {
+      log::Get("engine")->error("applying deferred index changes: {}", step.status().message());
+      break;
+    }
+    applied += step->applied;
+    if (!step->more) break;
   }
-  size_t after = PendingIndexChanges();
-  return before > after ? before - after : 0;
+  return applied;
+}
+
+Result<Engine::DeferredStep> Engine::ApplyDeferredStep(bool all) {
+  // Only the queue's lock: this runs on the background thread and on any thread
+  // a plugin asks from (even inside a hook, with an item locked), so it must not
+  // wait for item locks or for the background work.
+  DeferredStep result;
+  std::vector<DeferredChange> done;
+  {
+    std::lock_guard<std::mutex> lock(rep_->queue_mu);
+    const int64_t now = env_.clock().NowMicros();
+    for (auto it = rep_->deferred.begin(); it != rep_->deferred.end();) {
+      auto& queue = it->second;
+      while (!queue.empty() && done.size() < kDeferredStepChanges &&
+             (all || queue.front().due_micros <= now)) {
+        // Applied before it leaves the queue, under the queue's lock: a write
+        // that finds the queue empty finds it applied.
+        DYN_RETURN_IF_ERROR(ApplyDeferred(queue.front()));
+        done.push_back(std::move(queue.front()));
+        queue.pop_front();
+        rep_->deferred_count--;
+      }
+      if (!queue.empty() && (all || queue.front().due_micros <= now)) result.more = true;
+      it = queue.empty() ? rep_->deferred.erase(it) : std::next(it);
+    }
+  }
+  result.applied = done.size();
+  if (hooks_.Has(HookPoint::kIndexPost)) {
+    for (const DeferredChange& d : done) {
+      std::optional<Item> old_item = EntryItem(d.old_entry), new_item = EntryItem(d.new_entry);
+      IndexEvent event{d.operation, d.table_name, d.index_name, &d.key, &old_item, &new_item, ""};
+      hooks_.IndexPost(event);  // applied in the background: no answer to change
+    }
+  }
+  return result;
 }
 
 Status Engine::ApplyDeferred(DeferredChange& change) {
@@ -416,35 +454,8 @@ Status Engine::ApplyDeferred(DeferredChange& change) {
 
 Result<bool> Engine::IndexWorkStep(bool apply_all_deferred) {
   std::lock_guard<std::mutex> work_lock(rep_->work_mu);
-  bool more = false;
-
-  // Due deferred changes: the head of each index's queue, while due.
-  std::vector<DeferredChange> done;
-  {
-    std::lock_guard<std::mutex> lock(rep_->queue_mu);
-    const int64_t now = env_.clock().NowMicros();
-    for (auto it = rep_->deferred.begin(); it != rep_->deferred.end();) {
-      auto& queue = it->second;
-      while (!queue.empty() && done.size() < kDeferredStepChanges &&
-             (apply_all_deferred || queue.front().due_micros <= now)) {
-        // Applied before it leaves the queue, under the queue's lock: a write
-        // that finds the queue empty finds it applied.
-        DYN_RETURN_IF_ERROR(ApplyDeferred(queue.front()));
-        done.push_back(std::move(queue.front()));
-        queue.pop_front();
-        rep_->deferred_count--;
-      }
-      if (!queue.empty() && (apply_all_deferred || queue.front().due_micros <= now)) more = true;
-      it = queue.empty() ? rep_->deferred.erase(it) : std::next(it);
-    }
-  }
-  if (hooks_.Has(HookPoint::kIndexPost)) {
-    for (const DeferredChange& d : done) {
-      std::optional<Item> old_item = EntryItem(d.old_entry), new_item = EntryItem(d.new_entry);
-      IndexEvent event{d.operation, d.table_name, d.index_name, &d.key, &old_item, &new_item, ""};
-      hooks_.IndexPost(event);  // applied in the background: no answer to change
-    }
-  }
+  DYN_ASSIGN_OR_RETURN(DeferredStep deferred, ApplyDeferredStep(apply_all_deferred));
+  bool more = deferred.more;
 
   // Rows of deleted tables.
   std::vector<uint32_t> dropped;

@@ -113,6 +113,16 @@ struct TxnEvent {
   std::string_view request_id;
 };
 
+// The engine's queue of deferred index changes, as plugins may drive it
+// (apply_deferred_index_changes, ABI 1.1). Thread-safe.
+class DeferredIndexControl {
+ public:
+  virtual ~DeferredIndexControl() = default;
+  // Applies every deferred change now, in order; returns how many.
+  virtual size_t ApplyAllDeferred() = 0;
+  virtual size_t PendingDeferred() const = 0;
+};
+
 // Receives the events of the points it was added for (HookRegistry::Add). Called
 // concurrently from many threads; one event is never shared between threads.
 // Each method returns its verdict; the defaults continue.

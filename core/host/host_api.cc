@@ -433,6 +433,20 @@ void SetRequestData(dynemu_event* e, void* value) {
   }
 }
 
+int64_t ApplyDeferredIndexChanges(dynemu_host* h) {
+  if (h == nullptr || h->index_control == nullptr) return 0;
+  try {
+    return static_cast<int64_t>(h->index_control->ApplyAllDeferred());
+  } catch (...) {
+    return 0;
+  }
+}
+
+int64_t PendingIndexChanges(const dynemu_host* h) {
+  if (h == nullptr || h->index_control == nullptr) return 0;
+  return static_cast<int64_t>(h->index_control->PendingDeferred());
+}
+
 // In declaration order. A member appended to the header without a function here
 // would be left null; the static_assert below makes that a compile error.
 constexpr dynemu_host_api kHostApi = {
@@ -459,11 +473,14 @@ constexpr dynemu_host_api kHostApi = {
     &SetDefer,
     &GetRequestData,
     &SetRequestData,
+    // ABI 1.1: lagging indexes on demand
+    &ApplyDeferredIndexChanges,
+    &PendingIndexChanges,
 };
 
 // The last member is what the table above ends with; a new member in the header
 // moves the end and trips this.
-static_assert(offsetof(dynemu_host_api, set_request_data) + sizeof(void*) ==
+static_assert(offsetof(dynemu_host_api, pending_index_changes) + sizeof(void*) ==
                   sizeof(dynemu_host_api),
               "dynemu_host_api grew: add the new functions to kHostApi");
 

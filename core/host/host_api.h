@@ -39,6 +39,9 @@ struct dynemu_host {
   std::string init_error;  // set_init_error, during init
   bool mutates = false;    // DYNEMU_PLUGIN_MUTATES
   size_t slot = 0;         // its per-request data slot in RequestScope
+  // The engine's deferred index queue (PluginHost::SetDeferredIndexControl);
+  // null until the server is about to serve.
+  dynemu::DeferredIndexControl* index_control = nullptr;
   std::shared_ptr<spdlog::logger> logger;
 };
 

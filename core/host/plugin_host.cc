@@ -60,6 +60,7 @@ class PluginHost::Plugin final : public HookSubscriber {
   dynemu_host& host() { return host_; }
   dynemu_plugin& plugin() { return plugin_; }
   const std::string& name() const { return host_.name; }
+  void set_index_control(DeferredIndexControl* control) { host_.index_control = control; }
   const std::string& path() const { return host_.path; }
   uint32_t points() const { return plugin_.hooks & DYNEMU_HOOKS_ALL_1_0; }
   void set_initialized() { initialized_ = true; }
@@ -288,6 +289,10 @@ Status PluginHost::Init(std::unique_ptr<Plugin> plugin, dynemu_plugin_init_fn in
                            host.mutates ? ", mutates" : "");
   plugins_.push_back(std::move(plugin));
   return Status::OK();
+}
+
+void PluginHost::SetDeferredIndexControl(DeferredIndexControl* control) {
+  for (const auto& plugin : plugins_) plugin->set_index_control(control);
 }
 
 void PluginHost::Register(HookRegistry& registry) const {

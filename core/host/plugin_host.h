@@ -20,6 +20,7 @@
 
 namespace dynemu {
 
+class DeferredIndexControl;
 class Env;
 class HookRegistry;
 
@@ -63,6 +64,10 @@ class PluginHost {
   // subscribed to. Call once, after the last Load and before the first request.
   // The subscribers belong to this PluginHost, which must outlive `registry`'s use.
   void Register(HookRegistry& registry) const;
+
+  // Gives plugins the engine's deferred index queue (ABI 1.1). Call once,
+  // before the first request; `control` must outlive the PluginHost's use.
+  void SetDeferredIndexControl(DeferredIndexControl* control);
 
   size_t size() const { return plugins_.size(); }
   // The name plugin `i` gave itself, and its library path (or label).

@@ -14,6 +14,10 @@
  *   ms=N          the lag in milliseconds, 0 to 600000 (default 1000)
  *   table=NAME    only this table's indexes (default: every table)
  *   index=NAME    only this index (default: every global index)
+ *   catch_up=NAME a request naming table NAME (e.g. a PutItem of a marker item)
+ *                 first makes every lagging index catch up at once: a test's way
+ *                 to say "now". Needs a server speaking hooks ABI 1.1; an older
+ *                 one refuses the config at start-up.
  *
  * Build outside the tree with:
  *   cc -std=c99 -shared -fPIC -I hooks-api/include -o lag_index.so lag_index.c
@@ -38,6 +42,7 @@ typedef struct state {
   long long ms;
   char* table; /* NULL: any */
   char* index; /* NULL: any */
+  char* catch_up; /* NULL: none */
 } state;
 
 static const dynemu_host_api* api;
@@ -74,6 +79,11 @@ static int field_is(dynemu_event* event, dynemu_field field, const char* want) {
 
 static dynemu_verdict on_event(dynemu_host* host, dynemu_event* event) {
   state* s = (state*)api->get_state(host);
+  if (api->event_point(event) == DYNEMU_HOOK_REQUEST_PRE) {
+    /* Subscribed only with catch_up set (and a 1.1 host, checked in init). */
+    if (field_is(event, DYNEMU_FIELD_TABLE, s->catch_up)) api->apply_deferred_index_changes(host);
+    return DYNEMU_CONTINUE;
+  }
   if (api->event_point(event) != DYNEMU_HOOK_INDEX_PRE) return DYNEMU_CONTINUE;
   if (!field_is(event, DYNEMU_FIELD_TABLE, s->table)) return DYNEMU_CONTINUE;
   if (!field_is(event, DYNEMU_FIELD_INDEX_NAME, s->index)) return DYNEMU_CONTINUE;
@@ -85,6 +95,7 @@ static void on_shutdown(dynemu_host* host) {
   state* s = (state*)api->get_state(host);
   free(s->table);
   free(s->index);
+  free(s->catch_up);
   free(s);
   api->set_state(host, NULL);
 }
@@ -115,9 +126,21 @@ DYNEMU_EXPORT int32_t dynemu_plugin_init(const dynemu_host_api* host_api, dynemu
   }
   s->table = config_value(api->config(host), "table");
   s->index = config_value(api->config(host), "index");
+  s->catch_up = config_value(api->config(host), "catch_up");
+  /* A member added in ABI 1.1: check the host has it before relying on it. */
+  if (s->catch_up != NULL &&
+      !DYNEMU_HAS_MEMBER(dynemu_host_api, api, apply_deferred_index_changes)) {
+    api->set_init_error(host, "lag_index: catch_up needs a server speaking hooks ABI 1.1");
+    free(s->table);
+    free(s->index);
+    free(s->catch_up);
+    free(s);
+    return DYNEMU_ERR_INIT;
+  }
   api->set_state(host, s);
   plugin->flags = 0;
   plugin->hooks = DYNEMU_HOOK_BIT(DYNEMU_HOOK_INDEX_PRE);
+  if (s->catch_up != NULL) plugin->hooks |= DYNEMU_HOOK_BIT(DYNEMU_HOOK_REQUEST_PRE);
   plugin->on_event = on_event;
   plugin->shutdown = on_shutdown;
   return DYNEMU_OK;

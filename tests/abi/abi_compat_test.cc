@@ -155,7 +155,7 @@ TEST(AbiRefusalTest, NewerMajorIsRefusedNamingBothVersions) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.message(), std::string("cannot load plugin ") + DYNEMU_FUTURE_PLUGIN +
                              ": plugin 'future' needs hooks ABI 2.0 (built against 2.0), but "
-                             "this server speaks hooks ABI 1.0");
+                             "this server speaks hooks ABI 1.1");
   EXPECT_EQ(host.size(), 0u);
 }
 

@@ -496,5 +496,54 @@ class LagIndexPluginTest(unittest.TestCase):
         wait_for(lambda: not self.by_status("CLOSED"), 10, what="the delete reaching byStatus")
 
 
+class LagIndexCatchUpTest(unittest.TestCase):
+    """With a lag of ten minutes, nothing reaches the GSI until a request names the
+    catch_up table: the plugin then has the server apply every deferred entry
+    (apply_deferred_index_changes, hooks ABI 1.1), in order."""
+
+    @classmethod
+    def setUpClass(cls):
+        plugin = os.path.join(PLUGIN_DIR, "lag_index.so")
+        cls.server = DynemuServer(extra_args=[
+            "--plugin", "%s=ms=600000;table=Slow;catch_up=Barrier" % plugin]).start()
+        cls.ddb = client(cls.server)
+        cls.ddb.create_table(
+            TableName="Slow",
+            AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"}
+                                  for n in ("pk", "status")],
+            KeySchema=key_schema("pk"), BillingMode="PAY_PER_REQUEST",
+            GlobalSecondaryIndexes=[{"IndexName": "byStatus", "KeySchema": key_schema("status"),
+                                     "Projection": {"ProjectionType": "KEYS_ONLY"}}])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def statuses(self):
+        items = self.ddb.scan(TableName="Slow", IndexName="byStatus")["Items"]
+        return sorted((i["pk"]["S"], i["status"]["S"]) for i in items)
+
+    def test_catches_up_on_demand_in_order(self):
+        for n in range(5):
+            self.ddb.put_item(TableName="Slow",
+                              Item={"pk": {"S": "k%d" % n}, "status": {"S": "NEW"}})
+        self.ddb.update_item(TableName="Slow", Key={"pk": {"S": "k0"}},
+                             UpdateExpression="SET #s = :s",
+                             ExpressionAttributeNames={"#s": "status"},
+                             ExpressionAttributeValues={":s": {"S": "DONE"}})
+        self.ddb.delete_item(TableName="Slow", Key={"pk": {"S": "k4"}})
+        time.sleep(0.3)
+        self.assertEqual(self.statuses(), [])
+        gsi = self.ddb.describe_table(TableName="Slow")["Table"]["GlobalSecondaryIndexes"][0]
+        self.assertEqual(gsi["ItemCount"], 0)
+        # A request naming the Barrier table (it need not exist) makes it catch up.
+        with self.assertRaises(self.ddb.exceptions.ResourceNotFoundException):
+            self.ddb.describe_table(TableName="Barrier")
+        self.assertEqual(self.statuses(), [("k0", "DONE"), ("k1", "NEW"), ("k2", "NEW"),
+                                           ("k3", "NEW")])
+        gsi = self.ddb.describe_table(TableName="Slow")["Table"]["GlobalSecondaryIndexes"][0]
+        self.assertEqual(gsi["ItemCount"], 4)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -261,7 +261,7 @@ class StartupRefusalTest(unittest.TestCase):
 
     def test_newer_major_version(self):
         self.refuse(os.path.join(TEST_PLUGIN_DIR, "future_major.so"),
-                    "needs hooks ABI 2.0", "speaks hooks ABI 1.0")
+                    "needs hooks ABI 2.0", "speaks hooks ABI 1.1")
 
     def test_failing_init(self):
         self.refuse(os.path.join(TEST_PLUGIN_DIR, "scripted.so") + "=init=fail",

@@ -81,7 +81,7 @@ extern "C" {
 
 /* The ABI this header describes. */
 #define DYNEMU_ABI_MAJOR 1
-#define DYNEMU_ABI_MINOR 0
+#define DYNEMU_ABI_MINOR 1
 
 /* A version as one uint32_t: major in the high 16 bits, minor in the low 16. */
 #define DYNEMU_ABI(major, minor) \
@@ -369,7 +369,7 @@ typedef struct dynemu_plugin {
  * thread-safe unless stated otherwise, and never NULL within struct_size. */
 typedef struct dynemu_host_api {
   uint32_t struct_size; /* sizeof(dynemu_host_api) as compiled into the host */
-  uint32_t abi_version; /* the highest ABI the host speaks, DYNEMU_ABI(1, 0) */
+  uint32_t abi_version; /* the highest ABI the host speaks, DYNEMU_ABI(1, 1) */
 
   /* ---- ABI 1.0: the plugin instance ---- */
 
@@ -438,6 +438,17 @@ typedef struct dynemu_host_api {
    * what it points to at response.post. */
   void* (*get_request_data)(const dynemu_event* event);
   void (*set_request_data)(dynemu_event* event, void* data);
+
+  /* ---- ABI 1.1: lagging indexes on demand ---- */
+
+  /* Applies every deferred secondary-index change (DYNEMU_DEFER at index.pre)
+   * now, due or not, in the order they were made, on the calling thread, and
+   * returns how many were applied: an index that lagged catches up at once. Any
+   * thread, any callback (it takes no item lock); 0 before the server serves.
+   * index.post fires for each applied change. */
+  int64_t (*apply_deferred_index_changes)(dynemu_host* host);
+  /* How many deferred index changes wait to be applied. */
+  int64_t (*pending_index_changes)(const dynemu_host* host);
 } dynemu_host_api;
 
 /* ------------------------------------------------------------------------ */

@@ -156,13 +156,13 @@ TEST_F(PluginHostTest, RefusesANewerMinorAndAnotherMajor) {
   newer.info.abi_version = DYNEMU_ABI(1, 9);
   EXPECT_EQ(Add(newer).message(),
             "cannot load plugin builtin-0: plugin 'scripted' needs hooks ABI 1.7 (built against "
-            "1.9), but this server speaks hooks ABI 1.0");
+            "1.9), but this server speaks hooks ABI 1.1");
   Script older_major;
   older_major.info.min_abi_version = DYNEMU_ABI(0, 3);
   older_major.info.abi_version = DYNEMU_ABI(0, 3);
   EXPECT_EQ(Add(older_major).message(),
             "cannot load plugin builtin-1: plugin 'scripted' needs hooks ABI 0.3 (built against "
-            "0.3), but this server speaks hooks ABI 1.0");
+            "0.3), but this server speaks hooks ABI 1.1");
   EXPECT_EQ(host_.size(), 0u);
 }
 
