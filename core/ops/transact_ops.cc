@@ -16,6 +16,7 @@
 #include "expr/request_expressions.h"
 #include "expr/update_applier.h"
 #include "ops/capacity.h"
+#include "ops/item_collection_metrics.h"
 #include "value/item_size.h"
 #include "value/value_codec.h"
 
@@ -298,10 +299,12 @@ bool HasLocalIndexes(const TableDescription& table) {
   return !table.local_secondary_indexes.empty();
 }
 
-// "ItemCollectionMetrics":{table:[{ItemCollectionKey, SizeEstimateRangeGB}]}
-// for the items written in tables with local secondary indexes (the only
-// tables with item collections), as `doc` members; empty when none.
-void WriteItemCollectionMetrics(const std::vector<WriteAction>& actions, json::Writer& out) {
+// The value of "ItemCollectionMetrics": {table:[{ItemCollectionKey,
+// SizeEstimateRangeGB}, ...]} for the items written in tables with local
+// secondary indexes (the only tables with item collections), measured after the
+// commit; nullopt when no action wrote such a table.
+Result<std::optional<json::Document>> ItemCollectionMetricsOf(
+    const Engine& engine, const std::vector<WriteAction>& actions) {
   std::vector<std::string> tables;
   for (const WriteAction& a : actions) {
     if (a.kind == ActionKind::kConditionCheck || !HasLocalIndexes(*a.table)) continue;
@@ -309,33 +312,25 @@ void WriteItemCollectionMetrics(const std::vector<WriteAction>& actions, json::W
       tables.push_back(a.table->table_name);
     }
   }
-  if (tables.empty()) return;
-  json::WriteKey(out, "ItemCollectionMetrics");
+  if (tables.empty()) return std::optional<json::Document>();
+  json::StringBuffer buffer;
+  json::Writer out(buffer);
   out.StartObject();
   for (const std::string& name : tables) {
     json::WriteKey(out, name);
     out.StartArray();
     for (const WriteAction& a : actions) {
       if (a.kind == ActionKind::kConditionCheck || a.table->table_name != name) continue;
-      const std::string& hash = a.table->key_schema[0].attribute_name;
-      out.StartObject();
-      json::WriteKey(out, "ItemCollectionKey");
-      out.StartObject();
-      json::WriteKey(out, hash);
-      EncodeAttributeValue(a.key.at(hash), out);
-      out.EndObject();
-      // An estimate, in GB, as DynamoDB gives it: collections here stay far
-      // below 1 GB.
-      json::WriteKey(out, "SizeEstimateRangeGB");
-      out.StartArray();
-      out.Double(0.0);
-      out.Double(1.0);
-      out.EndArray();
-      out.EndObject();
+      DYN_ASSIGN_OR_RETURN(std::optional<ItemCollectionMetrics> m,
+                           MeasureItemCollection(engine, *a.table, a.key));
+      if (m) WriteItemCollectionMetricsObject(*m, out);
     }
     out.EndArray();
   }
   out.EndObject();
+  json::Document doc;
+  DYN_RETURN_IF_ERROR(json::Parse(std::string_view(buffer.GetString(), buffer.GetSize()), &doc));
+  return std::optional<json::Document>(std::move(doc));
 }
 
 // Answers a replayed request from the outcome the first one stored:
@@ -365,7 +360,8 @@ Status WriteReplay(const std::string& outcome, ReturnConsumedCapacity mode, json
 
 // The outcome kept for replays of a committed transaction.
 std::string ReplayOutcome(const std::vector<WriteAction>& actions,
-                          const std::vector<Engine::ItemChange>& changes, bool metrics) {
+                          const std::vector<Engine::ItemChange>& changes,
+                          const std::optional<json::Document>& metrics) {
   json::StringBuffer buffer;
   json::Writer w(buffer);
   w.StartObject();
@@ -381,19 +377,8 @@ std::string ReplayOutcome(const std::vector<WriteAction>& actions,
   }
   w.EndArray();
   if (metrics) {
-    // Rendered into a throwaway object, then kept as the metrics member.
-    json::StringBuffer mb;
-    json::Writer mw(mb);
-    mw.StartObject();
-    WriteItemCollectionMetrics(actions, mw);
-    mw.EndObject();
-    json::Document doc;
-    if (json::Parse(std::string_view(mb.GetString(), mb.GetSize()), &doc).ok()) {
-      if (const json::Value* m = json::FindMember(doc, "ItemCollectionMetrics")) {
-        json::WriteKey(w, "metrics");
-        m->Accept(w);
-      }
-    }
+    json::WriteKey(w, "metrics");
+    metrics->Accept(w);
   }
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
@@ -467,11 +452,18 @@ Status HandleTransactWriteItems(OpContext& ctx, const json::Value& request, json
       units.AddIndexUnits(w.index_name, w.global, 2 * w.units);
     }
   }
-  if (idempotency) idempotency->Succeed(ReplayOutcome(actions, result.changes, metrics));
+  std::optional<json::Document> collections;
+  if (metrics) {
+    DYN_ASSIGN_OR_RETURN(collections, ItemCollectionMetricsOf(ctx.engine, actions));
+  }
+  if (idempotency) idempotency->Succeed(ReplayOutcome(actions, result.changes, collections));
 
   out.StartObject();
   tally.Write(mode, out);
-  if (metrics) WriteItemCollectionMetrics(actions, out);
+  if (collections) {
+    json::WriteKey(out, "ItemCollectionMetrics");
+    collections->Accept(out);
+  }
   out.EndObject();
   return Status::OK();
 }

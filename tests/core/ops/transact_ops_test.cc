@@ -206,3 +206,30 @@ TEST_F(TransactOpsTest, GetItemsFromOneSnapshot) {
 
 }  // namespace
 }  // namespace dynemu
+
+namespace dynemu {
+namespace {
+
+TEST_F(TransactOpsTest, ItemCollectionMetricsForTablesWithLocalIndexes) {
+  Ok(HandleCreateTable,
+     R"({"TableName":"Lsi","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},)"
+     R"({"AttributeName":"sk","AttributeType":"S"},{"AttributeName":"l","AttributeType":"S"}],)"
+     R"("KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],)"
+     R"("BillingMode":"PAY_PER_REQUEST","LocalSecondaryIndexes":[{"IndexName":"ByL",)"
+     R"("KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"l","KeyType":"RANGE"}],)"
+     R"("Projection":{"ProjectionType":"KEYS_ONLY"}}]})");
+  json::Document doc = Ok(
+      HandleTransactWriteItems,
+      Write(Put("Lsi", R"({"pk":{"S":"a"},"sk":{"S":"1"},"l":{"S":"x"}})") + "," +
+                Put("One", R"({"pk":{"S":"b"}})"),
+            R"(,"ReturnItemCollectionMetrics":"SIZE")"));
+  // Only the table with a local index has item collections.
+  EXPECT_EQ(json::ToString(doc["ItemCollectionMetrics"]),
+            R"({"Lsi":[{"ItemCollectionKey":{"pk":{"S":"a"}},"SizeEstimateRangeGB":[0.0,1.0]}]})");
+  doc = Ok(HandleTransactWriteItems, Write(Put("One", R"({"pk":{"S":"c"}})"),
+                                           R"(,"ReturnItemCollectionMetrics":"SIZE")"));
+  EXPECT_FALSE(doc.HasMember("ItemCollectionMetrics"));
+}
+
+}  // namespace
+}  // namespace dynemu
