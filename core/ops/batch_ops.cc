@@ -287,9 +287,14 @@ Status HandleBatchWriteItem(OpContext& ctx, const json::Value& request, json::Wr
             return w.is_put ? std::optional<Item>(w.item) : std::optional<Item>();
           });
       if (!result.ok()) {
+        // A request that could not be done now (throttled by a plugin, or its
+        // item held by a transaction in flight) is handed back for a retry, as
+        // BatchWriteItem hands back whatever it did not process; the batch as a
+        // whole was never atomic.
         ErrorCode code = result.status().code();
         if (code == ErrorCode::kProvisionedThroughputExceeded ||
-            code == ErrorCode::kThrottling || code == ErrorCode::kRequestLimitExceeded) {
+            code == ErrorCode::kThrottling || code == ErrorCode::kRequestLimitExceeded ||
+            code == ErrorCode::kTransactionConflict) {
           unprocessed[t].push_back(w.source);
           continue;
         }

@@ -1,10 +1,13 @@
 #include "ops/transact_ops.h"
 
+#include <future>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "op_test_fixture.h"
+#include "ops/batch_ops.h"
 #include "ops/item_ops.h"
 #include "ops/table_ops.h"
 
@@ -229,6 +232,37 @@ TEST_F(TransactOpsTest, ItemCollectionMetricsForTablesWithLocalIndexes) {
   doc = Ok(HandleTransactWriteItems, Write(Put("One", R"({"pk":{"S":"c"}})"),
                                            R"(,"ReturnItemCollectionMetrics":"SIZE")"));
   EXPECT_FALSE(doc.HasMember("ItemCollectionMetrics"));
+}
+
+// A BatchWriteItem request whose item a transaction holds comes back in
+// UnprocessedItems; the others are written.
+TEST_F(TransactOpsTest, BatchWriteHandsBackItemsHeldByATransaction) {
+  auto table = engine_->FindTable("One");
+  std::promise<void> entered, release;
+  std::shared_future<void> released = release.get_future().share();
+  Engine::TxnAction action;
+  action.table = table.get();
+  action.key = dynemu::Item{{"pk", AttributeValue::S("held")}};
+  action.decide = [&](const std::optional<dynemu::Item>&) -> Result<std::optional<dynemu::Item>> {
+    entered.set_value();
+    released.wait();
+    return std::optional<dynemu::Item>(dynemu::Item{{"pk", AttributeValue::S("held")}});
+  };
+  std::thread runner([&] {
+    auto r = engine_->TransactWrite({action}, Engine::TxnInfo{"TransactWriteItems", "", "t"});
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+  });
+  entered.get_future().wait();
+  json::Document doc = Ok(
+      HandleBatchWriteItem,
+      R"({"RequestItems":{"One":[{"PutRequest":{"Item":{"pk":{"S":"held"},"v":{"S":"batch"}}}},)"
+      R"({"PutRequest":{"Item":{"pk":{"S":"free"}}}}]}})");
+  release.set_value();
+  runner.join();
+  EXPECT_EQ(json::ToString(doc["UnprocessedItems"]),
+            R"({"One":[{"PutRequest":{"Item":{"pk":{"S":"held"},"v":{"S":"batch"}}}}]})");
+  EXPECT_EQ(Item("One", "free"), R"({"pk":{"S":"free"}})");
+  EXPECT_EQ(Item("One", "held"), R"({"pk":{"S":"held"}})");
 }
 
 }  // namespace
