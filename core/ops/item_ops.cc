@@ -255,24 +255,6 @@ struct UpdateItemInput {
 
   // The top-level attributes written, and those read or written through a
   // nested path, as the key checks need them.
-  void Heads(std::vector<std::string>* written, std::set<std::string>* nested) const {
-    for (const expr::AttributeUpdate& u : attribute_updates) written->push_back(u.attribute);
-    if (!update) return;
-    std::vector<const expr::Operand*> pending;
-    for (const expr::UpdateAction& action : update->actions) {
-      written->push_back(action.path.path[0].name);
-      pending.push_back(&action.path);
-      pending.push_back(&action.value);
-    }
-    while (!pending.empty()) {
-      const expr::Operand* op = pending.back();
-      pending.pop_back();
-      if (op->kind == expr::Operand::Kind::kPath && op->path.size() > 1) {
-        nested->insert(op->path[0].name);
-      }
-      for (const expr::Operand& arg : op->args) pending.push_back(&arg);
-    }
-  }
 };
 
 Result<UpdateItemInput> DecodeUpdateItem(const json::Value& request) {
@@ -293,12 +275,26 @@ Result<UpdateItemInput> DecodeUpdateItem(const json::Value& request) {
   return in;
 }
 
-// The key checks of an update, after the table is known: no key attribute may be
-// written, nor read through a nested path.
-Status CheckKeyUpdates(const TableDescription& table, const UpdateItemInput& in) {
-  std::vector<std::string> written;
+Status CheckKeyUpdates(const TableDescription& table, const expr::UpdateExpression* update,
+                       const std::vector<std::string>& attribute_updates) {
+  std::vector<std::string> written = attribute_updates;
   std::set<std::string> nested;
-  in.Heads(&written, &nested);
+  if (update) {
+    std::vector<const expr::Operand*> pending;
+    for (const expr::UpdateAction& action : update->actions) {
+      written.push_back(action.path.path[0].name);
+      pending.push_back(&action.path);
+      pending.push_back(&action.value);
+    }
+    while (!pending.empty()) {
+      const expr::Operand* op = pending.back();
+      pending.pop_back();
+      if (op->kind == expr::Operand::Kind::kPath && op->path.size() > 1) {
+        nested.insert(op->path[0].name);
+      }
+      for (const expr::Operand& arg : op->args) pending.push_back(&arg);
+    }
+  }
   for (const KeySchemaElement& element : table.key_schema) {
     if (std::find(written.begin(), written.end(), element.attribute_name) != written.end()) {
       return ValidationError("One or more parameter values were invalid: Cannot update attribute " +
@@ -331,7 +327,10 @@ Status HandleUpdateItem(OpContext& ctx, const json::Value& request, json::Writer
     }
     return key_status;
   }
-  DYN_RETURN_IF_ERROR(CheckKeyUpdates(*table, in));
+  std::vector<std::string> legacy_names;
+  for (const expr::AttributeUpdate& u : in.attribute_updates) legacy_names.push_back(u.attribute);
+  DYN_RETURN_IF_ERROR(
+      CheckKeyUpdates(*table, in.update ? &*in.update : nullptr, legacy_names));
 
   DYN_ASSIGN_OR_RETURN(
       Engine::WriteResult result,

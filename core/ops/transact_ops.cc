@@ -17,6 +17,7 @@
 #include "expr/update_applier.h"
 #include "ops/capacity.h"
 #include "ops/item_collection_metrics.h"
+#include "ops/item_ops.h"
 #include "value/item_size.h"
 #include "value/value_codec.h"
 
@@ -222,42 +223,6 @@ Result<std::vector<WriteAction>> DecodeTransactWrite(const json::Value& request)
   return actions;
 }
 
-// The key checks of an update once its table is known: no key attribute may be
-// written, nor read through a nested path (UpdateItem's rules).
-Status CheckKeyUpdates(const TableDescription& table, const expr::UpdateExpression& update) {
-  std::vector<std::string> written;
-  std::set<std::string> nested;
-  std::vector<const expr::Operand*> pending;
-  for (const expr::UpdateAction& a : update.actions) {
-    written.push_back(a.path.path[0].name);
-    pending.push_back(&a.path);
-    pending.push_back(&a.value);
-  }
-  while (!pending.empty()) {
-    const expr::Operand* op = pending.back();
-    pending.pop_back();
-    if (op->kind == expr::Operand::Kind::kPath && op->path.size() > 1) {
-      nested.insert(op->path[0].name);
-    }
-    for (const expr::Operand& arg : op->args) pending.push_back(&arg);
-  }
-  for (const KeySchemaElement& element : table.key_schema) {
-    if (std::find(written.begin(), written.end(), element.attribute_name) != written.end()) {
-      return ValidationError("One or more parameter values were invalid: Cannot update attribute " +
-                             element.attribute_name + ". This attribute is part of the key");
-    }
-  }
-  for (const KeySchemaElement& element : table.key_schema) {
-    if (nested.count(element.attribute_name) > 0) {
-      return ValidationError(
-          "Key attributes must be scalars; list random access '[]' and map lookup '.' are not "
-          "allowed: Key: " +
-          element.attribute_name);
-    }
-  }
-  return Status::OK();
-}
-
 // Tables, keys, duplicates and the total size, after every action decoded.
 Status ResolveWriteActions(Engine& engine, std::vector<WriteAction>& actions) {
   std::vector<std::pair<std::string, Item>> seen;
@@ -281,7 +246,7 @@ Status ResolveWriteActions(Engine& engine, std::vector<WriteAction>& actions) {
       DYN_RETURN_IF_ERROR(engine.ValidateKey(table, action.key));
       total_bytes += ItemSize(action.key);
       if (action.kind == ActionKind::kUpdate && action.update) {
-        DYN_RETURN_IF_ERROR(CheckKeyUpdates(table, *action.update));
+        DYN_RETURN_IF_ERROR(CheckKeyUpdates(table, &*action.update, {}));
       }
     }
     if (SeenBefore(seen, table.table_name, action.key)) {
