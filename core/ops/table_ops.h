@@ -13,6 +13,10 @@
 //
 // Wherever an operation takes a TableName, the table's ARN is accepted too, as
 // DynamoDB accepts it.
+//
+// The handlers live in table_ops.cc (CreateTable, DescribeTable, ListTables,
+// DeleteTable), update_table_ops.cc (UpdateTable), tag_ops.cc and ttl_ops.cc;
+// what they share is in table_ops_internal.h.
 
 #include "ops/operation_table.h"
 #include "schema/table_description.h"
