@@ -358,9 +358,6 @@ void HttpSession::DoWrite() {
   HttpResponse& response = *queue_.front().response;
   if (shutting_down_) response.keep_alive(false);
   writing_ = true;
-  // tcp_stream keeps a timer per direction: with a read pending, only the write
-  // timer changes; otherwise both do, and the next read sets its own.
-  stream_.expires_after(options_.write_timeout);
   // The response is rendered into one buffer and written with one call: Beast's
   // serializer walks a chain of buffer views per write (perf: ~8% of the CPU
   // of a GetItem load), and this is the whole of what it would send.
@@ -383,6 +380,8 @@ void HttpSession::DoWrite() {
       return;
     }
   }
+  // tcp_stream keeps a timer per direction: with a read pending, only the write
+  // timer changes; otherwise both do, and the next read sets its own.
   stream_.expires_after(options_.write_timeout);
   net::async_write(stream_, net::buffer(write_buffer_.data() + written,
                                         write_buffer_.size() - written),

@@ -56,7 +56,7 @@ struct Flags {
   std::vector<std::string> plugins;  // --plugin PATH[=CONFIG], in flag order
   // LevelDB's memory: the block cache and the memtable (twice this while one is
   // being flushed).
-  uint64_t cache_mb = 8;
+  uint64_t cache_mb = 32;
   uint64_t write_buffer_mb = 16;
   uint64_t table_file_mb = 2;
   bool compress = true;

@@ -163,9 +163,21 @@ std::string ToString(const Value& value) {
 }
 
 const Value* FindMember(const Value& obj, std::string_view name) {
-  auto it = obj.FindMember(Value(rapidjson::StringRef(name.data(), name.size())));
-  if (it == obj.MemberEnd() || it->value.IsNull()) return nullptr;
-  return &it->value;
+  // RapidJSON's FindMember, with the first character compared before memcmp is
+  // called: the shape checks and decoders look up every name of a structure in
+  // every object, and most candidates (an attribute value's "S", "N", "B", ...)
+  // have the length of the name sought (perf: ~5% of a PutItem's instructions).
+  // The first member of that name wins, as in RapidJSON.
+  for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
+    const Value& key = it->name;
+    if (key.GetStringLength() != name.size()) continue;
+    const char* k = key.GetString();
+    if (!name.empty() && (k[0] != name[0] || std::memcmp(k, name.data(), name.size()) != 0)) {
+      continue;
+    }
+    return it->value.IsNull() ? nullptr : &it->value;
+  }
+  return nullptr;
 }
 
 }  // namespace dynemu::json

@@ -102,6 +102,42 @@ Status CheckAuthorization(const Operation& op) {
   return Status::OK();
 }
 
+// The parsed request lives in a per-thread buffer instead of RapidJSON's
+// default first chunk, a 64 KB malloc and free per request (perf: with the
+// allocator's consolidation, ~3% of a GetItem load). A request too large for it
+// spills into heap chunks as before. A nested Execute on the same thread (none
+// exists today) would find the buffer taken and use the heap.
+class RequestArena {
+ public:
+  RequestArena() : owner_(!busy_) {
+    if (owner_) busy_ = true;
+  }
+  ~RequestArena() {
+    if (!owner_) return;
+    Pool().Clear();  // frees the spilled chunks; the buffer is reused as is
+    busy_ = false;
+  }
+  RequestArena(const RequestArena&) = delete;
+  RequestArena& operator=(const RequestArena&) = delete;
+
+  // The allocator for a Document, or null (RapidJSON's own) when taken.
+  json::Document::AllocatorType* allocator() { return owner_ ? &Pool() : nullptr; }
+
+ private:
+  static constexpr size_t kBytes = 32 << 10;
+  static json::Document::AllocatorType& Pool() {
+    alignas(16) thread_local char buffer[kBytes];
+    thread_local json::Document::AllocatorType pool(buffer, sizeof(buffer));
+    return pool;
+  }
+  inline static thread_local bool busy_ = false;
+  const bool owner_;
+};
+
+// Answers are written into a buffer that starts this large, so that a typical
+// item is rendered without regrowing it.
+constexpr size_t kAnswerBufferBytes = 4096;
+
 }  // namespace
 
 struct Pipeline::Rep {
@@ -126,7 +162,8 @@ Response Pipeline::Rep::Execute(const Operation& op, std::string_view name,
                                 int64_t* delay_ms) {
   // The order of these checks is DynamoDB's: the body must parse before the
   // target is looked at, and the target must be known before the signature is.
-  json::Document doc;
+  RequestArena arena;  // declared first: the document's values live in it
+  json::Document doc(arena.allocator());
   if (!body.empty()) DYN_RETURN_IF_ERROR_RESPONSE(json::Parse(body, &doc));
   OpHandler handler = name.empty() ? nullptr : FindOperation(name);
   if (handler == nullptr) return ErrorResponse(Status(ErrorCode::kUnknownOperation, ""));
@@ -135,7 +172,7 @@ Response Pipeline::Rep::Execute(const Operation& op, std::string_view name,
   DYN_RETURN_IF_ERROR_RESPONSE(CheckRequestShape(name, doc));
 
   OpContext ctx{engine, name, request_id};
-  json::StringBuffer buffer;
+  json::StringBuffer buffer(nullptr, kAnswerBufferBytes);
   json::Writer writer(buffer);
   Status status = handler(ctx, doc, writer);
   *delay_ms += ctx.delay_ms;

@@ -9,7 +9,8 @@
 # Usage: tools/bench/compare.sh [dynemu-bench flags...]
 #   e.g. tools/bench/compare.sh --duration-ms 5000 --rounds 4 --workloads put,get
 # Environment: DYNEMU_BUILD_DIR (default <repo>/build), DYNEMU_BENCH_KEEP=1 keeps
-# the data directories, DYNEMU_DYNALITE_DIR uses a dynalite installed elsewhere.
+# the data directories, DYNEMU_DYNALITE_DIR uses a dynalite installed elsewhere,
+# DYNEMU_SERVER_FLAGS adds flags to dynemu's command line (e.g. "--cache-mb 32").
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -86,8 +87,9 @@ dynemu_port="$(free_port)"
 dynalite_port="$(free_port)"
 ceiling_port="$(free_port)"
 
+# shellcheck disable=SC2086  # DYNEMU_SERVER_FLAGS is a list of flags
 "$dynemu_bin" --port "$dynemu_port" --data-dir "$work/dynemu" --log-level warn \
-  > "$work/dynemu.log" 2>&1 &
+  ${DYNEMU_SERVER_FLAGS:-} > "$work/dynemu.log" 2>&1 &
 dynemu_pid=$!
 pids+=("$dynemu_pid")
 node -e "require(process.argv[1])({path: process.argv[2], createTableMs: 0, deleteTableMs: 0,

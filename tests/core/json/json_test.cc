@@ -1,0 +1,120 @@
+#include "json/json.h"
+
+#include <string>
+#include <string_view>
+
+#include <gtest/gtest.h>
+
+namespace dynemu::json {
+namespace {
+
+// Parses `text` through both overloads (the bounded view and the NUL-terminated
+// std::string) and requires that they agree; returns whether it parsed.
+bool Parses(const std::string& text) {
+  Document by_view;
+  Document by_string;
+  const bool view_ok = Parse(std::string_view(text), &by_view).ok();
+  const bool string_ok = Parse(text, &by_string).ok();
+  EXPECT_EQ(view_ok, string_ok) << "the overloads disagree on: " << text;
+  if (view_ok && string_ok) {
+    EXPECT_EQ(ToString(by_view), ToString(by_string));
+  }
+  return view_ok;
+}
+
+TEST(JsonParseTest, AcceptsOneValueWithSurroundingWhitespace) {
+  EXPECT_TRUE(Parses(R"({"a":{"S":"b"}})"));
+  EXPECT_TRUE(Parses(" \t\r\n{\"a\":[1,2,{\"b\":null}]} \n\t "));
+  EXPECT_TRUE(Parses("[]"));
+  Document doc;
+  ASSERT_TRUE(Parse(std::string(R"({"k":"v"})"), &doc).ok());
+  EXPECT_EQ(AsStringView(doc["k"]), "v");
+  ASSERT_TRUE(Parse("{\"lit\":1}", &doc).ok());  // the literal overload
+  EXPECT_EQ(doc["lit"].GetInt(), 1);
+}
+
+TEST(JsonParseTest, RefusesAnyTrailingCharacter) {
+  EXPECT_FALSE(Parses("{}x"));
+  EXPECT_FALSE(Parses("{} x"));
+  EXPECT_FALSE(Parses("{}}"));
+  EXPECT_FALSE(Parses("[1] [2]"));
+  EXPECT_FALSE(Parses(std::string("{}\0", 3)));
+  EXPECT_FALSE(Parses(std::string("{\"a\":\"b\0c\"}", 11)));
+  EXPECT_FALSE(Parses(""));
+  EXPECT_FALSE(Parses("   "));
+  EXPECT_FALSE(Parses("{\"a\":"));
+}
+
+TEST(JsonParseTest, LongStringsSurviveTheVectorPaths) {
+  // Long enough for the 8- and 16-byte steps, with escapes at every offset
+  // around a block boundary.
+  for (size_t at = 0; at < 40; ++at) {
+    std::string value(100, 'x');
+    value.insert(at, "\\\"\\\\\\u00e9");
+    const std::string text = "{\"k\":\"" + value + "\",\"n\":[{\"m\":\"]}\"}]}";
+    Document doc;
+    ASSERT_TRUE(Parses(text)) << text;
+    ASSERT_TRUE(Parse(text, &doc).ok());
+    std::string expected(100, 'x');
+    expected.insert(at, "\"\\\xC3\xA9");
+    EXPECT_EQ(AsStringView(doc["k"]), expected);
+    EXPECT_EQ(AsStringView(doc["n"][0]["m"]), "]}");
+  }
+}
+
+TEST(JsonParseTest, ValidatesUtf8Strictly) {
+  EXPECT_TRUE(Parses("{\"k\":\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"}"));  // é € 😀
+  EXPECT_TRUE(Parses("{\"k\":\"\xED\x9F\xBF\xEE\x80\x80\xF4\x8F\xBF\xBF\"}"));  // U+D7FF U+E000 U+10FFFF
+  const char* bad[] = {
+      "\xC0\xAF",          // overlong '/'
+      "\xC1\xBF",          // overlong
+      "\xE0\x80\xAF",      // overlong
+      "\xED\xA0\x80",      // surrogate U+D800
+      "\xF0\x80\x80\xAF",  // overlong
+      "\xF4\x90\x80\x80",  // past U+10FFFF
+      "\xF5\x80\x80\x80",  // no such lead byte
+      "\x80",              // lone continuation
+      "\xC3",              // truncated
+      "\xE2\x82",          // truncated
+      "\xC3\x28",          // bad continuation
+  };
+  for (const char* b : bad) {
+    EXPECT_FALSE(Parses("{\"k\":\"" + std::string(b) + "\"}")) << "accepted: " << b;
+    // At the very end of the text, and past the 8-byte fast path.
+    EXPECT_FALSE(Parses("{\"k\":\"abcdefghijklmnop\"}" + std::string(b)));
+  }
+}
+
+TEST(JsonParseTest, SkipsALeadingByteOrderMark) {
+  EXPECT_TRUE(Parses("\xEF\xBB\xBF{\"a\":1}"));
+  EXPECT_FALSE(Parses("\xEF\xBB{\"a\":1}"));
+}
+
+TEST(JsonParseTest, RefusesNestingPastTheLimit) {
+  std::string deep(kMaxDepth, '[');
+  deep += std::string(kMaxDepth, ']');
+  EXPECT_TRUE(Parses(deep));
+  std::string deeper(kMaxDepth + 1, '[');
+  deeper += std::string(kMaxDepth + 1, ']');
+  EXPECT_FALSE(Parses(deeper));
+  // Brackets inside strings, after escaped quotes, do not count.
+  std::string quoted = "{\"k\":\"\\\"" + std::string(kMaxDepth + 10, '[') + "\"}";
+  EXPECT_TRUE(Parses(quoted));
+}
+
+TEST(JsonFindMemberTest, FirstOfTheNameAndNullAsAbsent) {
+  Document doc;
+  ASSERT_TRUE(Parse(R"({"S":"1","N":"2","SS":3,"":4,"n":null,"S":"dup"})", &doc).ok());
+  ASSERT_NE(FindMember(doc, "S"), nullptr);
+  EXPECT_EQ(AsStringView(*FindMember(doc, "S")), "1");
+  EXPECT_EQ(AsStringView(*FindMember(doc, "N")), "2");
+  EXPECT_EQ(FindMember(doc, "SS")->GetInt(), 3);
+  EXPECT_EQ(FindMember(doc, "")->GetInt(), 4);
+  EXPECT_EQ(FindMember(doc, "n"), nullptr);  // explicit null
+  EXPECT_EQ(FindMember(doc, "B"), nullptr);
+  EXPECT_EQ(FindMember(doc, "SSS"), nullptr);
+  EXPECT_EQ(FindMember(doc, std::string_view("S\0", 2)), nullptr);
+}
+
+}  // namespace
+}  // namespace dynemu::json
