@@ -73,14 +73,54 @@ constexpr char kNullSetMember[] =
 // by them; it keeps a hand-built, absurdly deep Value from exhausting the stack.
 constexpr int kShapeDepthLimit = 2 * kMaxValueNestingDepth + 8;
 
-// The member `name` of object `obj`, the last one when the name repeats (as in
-// JavaScript's JSON.parse); null when absent or JSON null. REQUIRES: obj.IsObject().
-const json::Value* LastMember(const json::Value& obj, std::string_view name) {
-  const json::Value* found = nullptr;
-  for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
-    if (it->name.IsString() && json::AsStringView(it->name) == name) found = &it->value;
+// The position of type member `name` in kTypeOrder, or -1 for an unknown member.
+constexpr int TypeIndex(std::string_view name) {
+  switch (name.size()) {
+    case 1:
+      switch (name[0]) {
+        case 'S':
+          return 0;
+        case 'B':
+          return 1;
+        case 'N':
+          return 2;
+        case 'L':
+          return 8;
+        case 'M':
+          return 9;
+        default:
+          return -1;
+      }
+    case 2:
+      if (name[1] != 'S') return -1;
+      return name[0] == 'B' ? 5 : name[0] == 'N' ? 6 : name[0] == 'S' ? 7 : -1;
+    case 4:
+      return name == "BOOL" ? 3 : name == "NULL" ? 4 : -1;
+    default:
+      return -1;
   }
-  return found != nullptr && !found->IsNull() ? found : nullptr;
+}
+
+constexpr bool TypeIndexMatchesOrder() {
+  for (size_t i = 0; i < kTypeOrder.size(); i++) {
+    if (TypeIndex(kTypeOrder[i].name) != static_cast<int>(i)) return false;
+  }
+  return true;
+}
+static_assert(TypeIndexMatchesOrder(), "TypeIndex must follow kTypeOrder");
+
+// The type members of object `obj` by position in kTypeOrder, each the last one
+// when the name repeats (as in JavaScript's JSON.parse); null when absent or JSON
+// null. One walk over the object (perf: searching it once per type name was ~3%
+// of a PutItem's instructions). REQUIRES: obj.IsObject().
+using TypeMembers = std::array<const json::Value*, kTypeOrder.size()>;
+TypeMembers FindTypeMembers(const json::Value& obj) {
+  TypeMembers found{};
+  for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
+    int i = TypeIndex(json::AsStringView(it->name));
+    if (i >= 0) found[static_cast<size_t>(i)] = it->value.IsNull() ? nullptr : &it->value;
+  }
+  return found;
 }
 
 // Java's tokenizer names a JSON number NUMBER_VALUE when integral, DECIMAL_VALUE
@@ -196,8 +236,10 @@ Status CheckShape(const json::Value& v, int depth) {
     return SerializationError("Unexpected value type in payload");
   }
   if (depth > kShapeDepthLimit) return ValidationError(kNestingTooDeep);
-  for (const TypeMember& type : kTypeOrder) {
-    const json::Value* m = LastMember(v, type.name);
+  const TypeMembers members = FindTypeMembers(v);
+  for (size_t t = 0; t < kTypeOrder.size(); t++) {
+    const TypeMember& type = kTypeOrder[t];
+    const json::Value* m = members[t];
     if (m == nullptr) continue;
     switch (type.kind) {
       case Kind::kS:
@@ -294,8 +336,10 @@ Result<AttributeValue> Build(const json::Value& v, int level) {
   auto keep = [&](AttributeValue value) {
     if (!result) result = std::move(value);
   };
-  for (const TypeMember& type : kTypeOrder) {
-    const json::Value* m = LastMember(v, type.name);
+  const TypeMembers members = FindTypeMembers(v);
+  for (size_t t = 0; t < kTypeOrder.size(); t++) {
+    const TypeMember& type = kTypeOrder[t];
+    const json::Value* m = members[t];
     if (m == nullptr) continue;
     types_set++;
     switch (type.kind) {

@@ -239,6 +239,29 @@ TEST(ShapeCheckTest, UnknownMembersAndNullsAreIgnored) {
   ExpectCase(PASSES("PutItem", R"({"TableName":"abc","Item":{"a":{"S":null,"L":[null]}}})"));
 }
 
+// Members are checked in the model's order whatever their order in the body, and
+// a repeated member is read from its first occurrence (as json::FindMember reads it).
+TEST(ShapeCheckTest, MembersInModelOrderFromTheirFirstOccurrence) {
+  ExpectCase(VAL("DescribeTable", R"({"TableName":null,"TableName":"abc"})",
+                 "1 validation error detected: Value null at 'tableName' failed to satisfy "
+                 "constraint: Member must not be null"));
+  ExpectCase(PASSES("DescribeTable", R"({"TableName":"abc","TableName":null})"));
+  ExpectCase(PASSES("DescribeTable", R"({"TableName":"abc","TableName":5})"));
+  ExpectCase(SER("DescribeTable", R"({"TableName":5,"TableName":"abc"})",
+                 "NUMBER_VALUE cannot be converted to String"));
+  ExpectCase(SER("Query", R"({"Limit":true,"TableName":1})",
+                 "NUMBER_VALUE cannot be converted to String"));
+  ExpectCase(SER("Query", R"({"TableName":"abc","ExclusiveStartKey":{"a":{"N":true,"S":1}}})",
+                 "NUMBER_VALUE cannot be converted to String"));
+  ExpectCase(VAL("Query", R"({"Select":"x","Limit":0,"TableName":"a"})",
+                 "3 validation errors detected: Value 'x' at 'select' failed to satisfy "
+                 "constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, "
+                 "ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]; Value 'a' at 'tableName' failed to "
+                 "satisfy constraint: Member must have length greater than or equal to 3; "
+                 "Value '0' at 'limit' failed to satisfy constraint: Member must have value "
+                 "greater than or equal to 1"));
+}
+
 TEST(ShapeCheckTest, ConvertibleValuesPass) {
   // Coral converts these; so does dynalite.
   ExpectCase(PASSES("GetItem", R"({"TableName":"abc","Key":{},"ConsistentRead":"YES"})"));
