@@ -130,7 +130,15 @@ Engine::Engine(Env& env, Store& store, const HookRegistry& hooks)
 Engine::Engine(Env& env, Store& store, const HookRegistry& hooks, const Options& options)
     : env_(env), store_(store), options_(options), hooks_(hooks), rep_(std::make_unique<Rep>()) {}
 
-Engine::~Engine() { StopWorker(); }
+Engine::~Engine() {
+  StopWorker();
+  // Deferred index changes live in memory: a stop applies those still waiting,
+  // so that an index never stays behind its table across a restart.
+  if (size_t pending = PendingIndexChanges(); pending > 0) {
+    log::Get("engine")->info("applying {} deferred index change(s) before stopping", pending);
+    ApplyDeferredIndexChanges();
+  }
+}
 
 Status Engine::Open() {
   DYN_ASSIGN_OR_RETURN(auto next_id, store_.Get(key_codec::NextTableIdKey()));

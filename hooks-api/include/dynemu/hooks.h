@@ -177,8 +177,9 @@ typedef uint32_t dynemu_hook_point;
  * leaves the entry as it was fires nothing). May answer DYNEMU_DEFER to let a
  * global index lag: the entry is applied later, in order with the index's other
  * changes, by a queue the server owns (deferred entries live in memory: a
- * restart drops those not yet applied). Local secondary indexes never lag: a
- * DEFER for one is applied at once. A FAIL stops the whole write. */
+ * graceful stop applies those still waiting, a crash loses them). Local
+ * secondary indexes never lag: a DEFER for one is applied at once. A FAIL
+ * stops the whole write. */
 #define DYNEMU_HOOK_INDEX_PRE 4u
 /* That index entry, applied (now, or later when it was deferred; a deferred
  * one fires on a server thread with an empty request id and its verdict is

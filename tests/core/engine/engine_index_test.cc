@@ -383,6 +383,16 @@ TEST_F(EngineIndexTest, DeferredChangesDuringABackfillAreCountedOnce) {
   EXPECT_EQ(IndexCounts("byRegion").size_bytes, bytes);
 }
 
+TEST_F(EngineIndexTest, AStopAppliesDeferredChanges) {
+  lagger_.defer_ms = 600'000;
+  ASSERT_TRUE(Put(Order("ann", 1, "open", 1)).ok());
+  EXPECT_TRUE(ScanIndex("byStatus").empty());
+  Reopen();  // the old engine stops
+  EXPECT_EQ(engine_->PendingIndexChanges(), 0u);
+  EXPECT_EQ(ScanIndex("byStatus").size(), 1u);
+  EXPECT_EQ(IndexCounts("byStatus").item_count, 1);
+}
+
 TEST_F(EngineIndexTest, BackgroundThreadBackfillsAndAppliesDueChanges) {
   engine_.reset();
   engine_ = std::make_unique<Engine>(env_, *store_, hooks_);  // with the background thread
