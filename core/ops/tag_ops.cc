@@ -14,12 +14,8 @@
 
 namespace dynemu {
 
-using table_ops_internal::CheckTags;
-using table_ops_internal::DecodeTags;
-using table_ops_internal::Invalid;
-using table_ops_internal::kMaxTags;
-using table_ops_internal::MergeTags;
-using table_ops_internal::NullMembers;
+// The helpers every table operation shares (table_ops_internal.h).
+using namespace table_ops_internal;  // NOLINT(build/namespaces): one .cc, its own helpers
 
 namespace {
 

@@ -10,9 +10,8 @@
 
 namespace dynemu {
 
-using table_ops_internal::FindTable;
-using table_ops_internal::NullMembers;
-using table_ops_internal::TableNameOf;
+// The helpers every table operation shares (table_ops_internal.h).
+using namespace table_ops_internal;  // NOLINT(build/namespaces): one .cc, its own helpers
 
 Status HandleDescribeTimeToLive(OpContext& ctx, const json::Value& request, json::Writer& out) {
   std::string name = TableNameOf(request);

@@ -16,40 +16,8 @@
 namespace dynemu {
 
 using fields::Has;
-using table_ops_internal::ApplyOnDemand;
-using table_ops_internal::AttributeInput;
-using table_ops_internal::AttributeNames;
-using table_ops_internal::CheckCapacityBounds;
-using table_ops_internal::CheckKeyShape;
-using table_ops_internal::CheckKeysDefined;
-using table_ops_internal::CheckOnDemand;
-using table_ops_internal::CheckProjection;
-using table_ops_internal::CheckSse;
-using table_ops_internal::DecodeAttributes;
-using table_ops_internal::DecodeIndex;
-using table_ops_internal::DecodeOnDemand;
-using table_ops_internal::DecodeSse;
-using table_ops_internal::DecodeStream;
-using table_ops_internal::DecodeThroughput;
-using table_ops_internal::DecodeWarm;
-using table_ops_internal::IndexInput;
-using table_ops_internal::Invalid;
-using table_ops_internal::Join;
-using table_ops_internal::KeyInput;
-using table_ops_internal::kMaxCapacityUnits;
-using table_ops_internal::kMaxGlobalIndexes;
-using table_ops_internal::KmsKeyArn;
-using table_ops_internal::ManagedKmsKeyArn;
-using table_ops_internal::NowMicros;
-using table_ops_internal::NullMembers;
-using table_ops_internal::OnDemandInput;
-using table_ops_internal::SseInput;
-using table_ops_internal::StreamInput;
-using table_ops_internal::StreamLabel;
-using table_ops_internal::TableNameOf;
-using table_ops_internal::ThroughputInput;
-using table_ops_internal::ToKeySchema;
-using table_ops_internal::WriteDescription;
+// The helpers every table operation shares (table_ops_internal.h).
+using namespace table_ops_internal;  // NOLINT(build/namespaces): one .cc, its own helpers
 
 namespace {
 
