@@ -25,6 +25,31 @@ def client(server, retries=0):
     )
 
 
+def batch_put(ddb, table, items):
+    """Writes `items` into `table` with BatchWriteItem, 25 at a time; every
+    request must be processed."""
+    for i in range(0, len(items), 25):
+        reply = ddb.batch_write_item(
+            RequestItems={table: [{"PutRequest": {"Item": it}} for it in items[i:i + 25]]})
+        assert reply["UnprocessedItems"] == {}, reply
+
+
+class ErrorAssertions:
+    """For unittest.TestCase classes whose client is `self.client`."""
+
+    def error(self, operation, **kwargs):
+        """The Error member of the ClientError that `operation` must raise."""
+        from botocore.exceptions import ClientError
+        with self.assertRaises(ClientError) as caught:
+            getattr(self.client, operation)(**kwargs)
+        return caught.exception.response["Error"]
+
+    def assertValidation(self, message, operation, **kwargs):
+        err = self.error(operation, **kwargs)
+        self.assertEqual(err["Code"], "ValidationException", err)
+        self.assertEqual(err["Message"], message)
+
+
 def sdk_knows(ddb, operation, member):
     """Whether this SDK's service model has `member` in `operation`'s input."""
     return member in ddb.meta.service_model.operation_model(operation).input_shape.members

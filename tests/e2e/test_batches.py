@@ -2,8 +2,6 @@
 
 import unittest
 
-from botocore.exceptions import ClientError
-
 import aws_clients
 from dynemu_server import DynemuServer
 
@@ -25,7 +23,7 @@ def _key(pk):
     return {"pk": {"S": pk}}
 
 
-class BatchesTest(unittest.TestCase):
+class BatchesTest(aws_clients.ErrorAssertions, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = DynemuServer()
@@ -37,16 +35,6 @@ class BatchesTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.server.close()
-
-    def error(self, operation, **kwargs):
-        with self.assertRaises(ClientError) as caught:
-            getattr(self.client, operation)(**kwargs)
-        return caught.exception.response["Error"]
-
-    def assertValidation(self, message, operation, **kwargs):
-        err = self.error(operation, **kwargs)
-        self.assertEqual(err["Code"], "ValidationException", err)
-        self.assertEqual(err["Message"], message)
 
     def exists(self, table, pk):
         return "Item" in self.client.get_item(TableName=table, Key=_key(pk))

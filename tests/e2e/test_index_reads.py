@@ -27,18 +27,11 @@ def _gsi(name, hash_key, range_key, projection):
             "Projection": projection}
 
 
-def _batch_put(client, table, items):
-    for i in range(0, len(items), 25):
-        reply = client.batch_write_item(
-            RequestItems={table: [{"PutRequest": {"Item": it}} for it in items[i:i + 25]]})
-        assert reply["UnprocessedItems"] == {}, reply
-
-
 def _ids(items):
     return ["%s/%s" % (it["pk"]["S"], it["sk"]["N"]) for it in items]
 
 
-class IndexReadsTest(unittest.TestCase):
+class IndexReadsTest(aws_clients.ErrorAssertions, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = DynemuServer()
@@ -77,22 +70,12 @@ class IndexReadsTest(unittest.TestCase):
                   "grp": {"S": "g%d" % (i % GROUPS)}, "n": {"N": str(i)},
                   "bucket": {"N": str(i % 10)}, "pad": {"S": pad}}
                  for i in range(BIG_ITEMS)]
-        _batch_put(cls.client, "Big", items)
+        aws_clients.batch_put(cls.client, "Big", items)
         cls.big_ids = set(_ids(items))
 
     @classmethod
     def tearDownClass(cls):
         cls.server.close()
-
-    def error(self, operation, **kwargs):
-        with self.assertRaises(ClientError) as caught:
-            getattr(self.client, operation)(**kwargs)
-        return caught.exception.response["Error"]
-
-    def assertValidation(self, message, operation, **kwargs):
-        err = self.error(operation, **kwargs)
-        self.assertEqual(err["Code"], "ValidationException", err)
-        self.assertEqual(err["Message"], message)
 
     def put(self, pk, sk, **attrs):
         item = {"pk": {"S": pk}, "sk": {"N": str(sk)}}
@@ -323,7 +306,7 @@ class IndexReadsTest(unittest.TestCase):
             TableName="Online", BillingMode="PAY_PER_REQUEST",
             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
             KeySchema=_key_schema("pk"))
-        _batch_put(self.client, "Online",
+        aws_clients.batch_put(self.client, "Online",
                    [{"pk": {"S": "k%d" % i}, "c": {"S": "c%d" % (i % 5)}} for i in range(500)])
         self.client.update_table(
             TableName="Online",

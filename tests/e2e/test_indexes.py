@@ -18,6 +18,7 @@ import unittest
 
 from botocore.exceptions import ClientError
 
+import aws_clients
 from aws_clients import client
 from dynemu_server import DynemuServer, default_binary
 
@@ -71,7 +72,7 @@ def index_of(description, name):
     return None
 
 
-class IndexTest(unittest.TestCase):
+class IndexTest(aws_clients.ErrorAssertions, unittest.TestCase):
     """Table Idx: keys (pk, sk), all strings; GSIs byStatus (status, ts) ALL,
     byOwner (owner) KEYS_ONLY, byStatusInc (status) INCLUDE [title]; LSI byTs
     (pk, ts) KEYS_ONLY."""
@@ -79,7 +80,7 @@ class IndexTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = DynemuServer().start()
-        cls.ddb = client(cls.server)
+        cls.client = cls.ddb = client(cls.server)  # ErrorAssertions uses .client
         cls.ddb.create_table(
             TableName="Idx",
             AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"}
@@ -102,16 +103,6 @@ class IndexTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.server.close()
-
-    def error(self, operation, **kwargs):
-        with self.assertRaises(ClientError) as caught:
-            getattr(self.ddb, operation)(**kwargs)
-        return caught.exception.response["Error"]
-
-    def assertValidation(self, message, operation, **kwargs):
-        error = self.error(operation, **kwargs)
-        self.assertEqual(error["Code"], "ValidationException")
-        self.assertEqual(error["Message"], message)
 
     def test_1_describe_shows_each_index(self):
         # Runs first (tests run in name order): the table is still empty.

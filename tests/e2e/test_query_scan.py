@@ -3,8 +3,6 @@ parallel scan segments, DynamoDB's order, and the validation messages."""
 
 import unittest
 
-from botocore.exceptions import ClientError
-
 import aws_clients
 from dynemu_server import DynemuServer
 
@@ -22,14 +20,7 @@ def _create(client, name, sk_type=None):
                         BillingMode="PAY_PER_REQUEST")
 
 
-def _batch_put(client, table, items):
-    for i in range(0, len(items), 25):
-        reply = client.batch_write_item(
-            RequestItems={table: [{"PutRequest": {"Item": it}} for it in items[i:i + 25]]})
-        assert reply["UnprocessedItems"] == {}, reply
-
-
-class QueryScanTest(unittest.TestCase):
+class QueryScanTest(aws_clients.ErrorAssertions, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = DynemuServer()
@@ -40,21 +31,11 @@ class QueryScanTest(unittest.TestCase):
         pad = "x" * 500
         items = [{"pk": {"S": "p%d" % (i % WALK_PARTITIONS)}, "sk": {"N": str(i)},
                   "pad": {"S": pad}} for i in range(WALK_ITEMS)]
-        _batch_put(cls.client, "Walk", items)
+        aws_clients.batch_put(cls.client, "Walk", items)
 
     @classmethod
     def tearDownClass(cls):
         cls.server.close()
-
-    def error(self, operation, **kwargs):
-        with self.assertRaises(ClientError) as caught:
-            getattr(self.client, operation)(**kwargs)
-        return caught.exception.response["Error"]
-
-    def assertValidation(self, message, operation, **kwargs):
-        err = self.error(operation, **kwargs)
-        self.assertEqual(err["Code"], "ValidationException", err)
-        self.assertEqual(err["Message"], message)
 
     # ---- walking the table
 
@@ -155,7 +136,7 @@ class QueryScanTest(unittest.TestCase):
         _create(self.client, "OrderN", "N")
         numbers = ["-1e3", "-2.5", "0", "0.001", "3", "1E2", "-0.5", "1e-5", "25", "-100",
                    "9.99e125", "-9.99e125", "1e-130"]
-        _batch_put(self.client, "OrderN",
+        aws_clients.batch_put(self.client, "OrderN",
                    [{"pk": {"S": "a"}, "sk": {"N": n}} for n in numbers])
         expected = sorted(numbers, key=float)
         for forward in (True, False):
@@ -167,7 +148,7 @@ class QueryScanTest(unittest.TestCase):
 
         _create(self.client, "OrderS", "S")
         strings = ["b", "a", "Z", "\u00e9", "aa", "~", "\U0001F600", "A"]
-        _batch_put(self.client, "OrderS", [{"pk": {"S": "a"}, "sk": {"S": s}} for s in strings])
+        aws_clients.batch_put(self.client, "OrderS", [{"pk": {"S": "a"}, "sk": {"S": s}} for s in strings])
         expected = sorted(strings, key=lambda s: s.encode("utf-8"))
         for forward in (True, False):
             got = [it["sk"]["S"] for it in self.client.query(
@@ -177,7 +158,7 @@ class QueryScanTest(unittest.TestCase):
 
         _create(self.client, "OrderB", "B")
         blobs = [b"\x00", b"\x01", b"\x7f", b"\x80", b"\xff", b"\x00\x00", b"\xff\x00"]
-        _batch_put(self.client, "OrderB", [{"pk": {"S": "a"}, "sk": {"B": b}} for b in blobs])
+        aws_clients.batch_put(self.client, "OrderB", [{"pk": {"S": "a"}, "sk": {"B": b}} for b in blobs])
         for forward in (True, False):
             got = [it["sk"]["B"] for it in self.client.query(
                 TableName="OrderB", KeyConditionExpression="pk = :p",
