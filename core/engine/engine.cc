@@ -256,18 +256,8 @@ Result<std::shared_ptr<const TableDescription>> Engine::DeleteTable(std::string_
     }
   }
   DYN_RETURN_IF_ERROR(store_.Commit(batch));
-  {
-    // Deferred changes of a dropped table are dropped with it.
-    std::lock_guard<std::mutex> lock(rep_->queue_mu);
-    for (auto it = rep_->deferred.begin(); it != rep_->deferred.end();) {
-      if (it->first.first == table->table_id) {
-        rep_->deferred_count -= it->second.size();
-        it = rep_->deferred.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
+  // Deferred changes of a dropped table are dropped with it.
+  rep_->DropDeferred(table->table_id, std::nullopt);
   {
     std::unique_lock<std::shared_mutex> lock(rep_->catalog_mu);
     rep_->tables.erase(rep_->tables.find(name));

@@ -14,12 +14,12 @@
 #include "base/env.h"
 #include "base/status.h"
 #include "schema/table_description.h"
+#include "storage/store.h"
 #include "value/attribute_value.h"
 
 namespace dynemu {
 
 class HookRegistry;
-class Store;
 
 // The account and region that ARNs name.
 constexpr std::string_view kRegion = "us-east-1";
@@ -366,6 +366,10 @@ class Engine {
   Result<bool> SweepStep(const TableDescription& table, const SecondaryIndex& index);
   Result<bool> DroppedTableStep(uint32_t table_id);
   Status ApplyDeferred(DeferredChange& change);
+  // Commits `batch` (index rows of one index) with that index's statistics
+  // moved by `delta`, under the table's stats lock.
+  Status CommitIndexRows(uint32_t table_id, uint8_t index_id, Store::Batch& batch,
+                         const RowCounts& delta);
   void WorkerLoop();
   void NotifyWorker();
   void StopWorker();

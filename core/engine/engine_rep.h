@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <shared_mutex>
 #include <string>
@@ -113,6 +114,20 @@ struct Engine::Rep {
   std::unordered_map<std::string, IdempotencyEntry> tokens;
   std::deque<std::pair<std::string, uint64_t>> finished;
   uint64_t next_generation = 1;
+
+  // Forgets the deferred changes of a table's index (every index when
+  // `index_id` is nullopt): the index or the table is gone.
+  void DropDeferred(uint32_t table_id, std::optional<uint8_t> index_id) {
+    std::lock_guard<std::mutex> lock(queue_mu);
+    for (auto it = deferred.begin(); it != deferred.end();) {
+      if (it->first.first == table_id && (!index_id || it->first.second == *index_id)) {
+        deferred_count -= it->second.size();
+        it = deferred.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
 
   std::shared_ptr<StatsSlot> Slot(uint32_t table_id) {
     {

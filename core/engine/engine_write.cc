@@ -59,6 +59,20 @@ void ApplyEntryChange(const std::optional<IndexEntry>& old_entry,
   }
 }
 
+// Adds to `batch` the deletion of the first `max_rows` keys starting with
+// `prefix` (or all, when fewer). Returns how many.
+Result<size_t> DeleteRows(const Store& store, const std::string& prefix, size_t max_rows,
+                          Store::Batch* batch) {
+  auto it = store.NewIterator(prefix, key_codec::PrefixSuccessor(prefix));
+  size_t rows = 0;
+  for (it->SeekToFirst(); it->Valid() && rows < max_rows; it->Next()) {
+    batch->Delete(it->key());
+    rows++;
+  }
+  DYN_RETURN_IF_ERROR(it->status());
+  return rows;
+}
+
 std::optional<Item> EntryItem(const std::optional<IndexEntry>& entry) {
   if (!entry) return std::nullopt;
   return entry->item;
@@ -439,16 +453,19 @@ Status Engine::ApplyDeferred(DeferredChange& change) {
     if (!size) delta.item_count += 1;
     delta.size_bytes += static_cast<int64_t>(change.new_entry->size) - size.value_or(0);
   }
-  auto slot = rep_->Slot(table->table_id);
-  {
-    std::lock_guard<std::mutex> lock(slot->mu);
-    RowCounts counts = slot->stats.indexes[index->index_id];
-    counts.item_count += delta.item_count;
-    counts.size_bytes += delta.size_bytes;
-    batch.Put(key_codec::IndexStatsKey(table->table_id, index->index_id), EncodeRowCounts(counts));
-    DYN_RETURN_IF_ERROR(store_.Commit(batch));
-    slot->stats.indexes[index->index_id] = counts;
-  }
+  return CommitIndexRows(table->table_id, index->index_id, batch, delta);
+}
+
+Status Engine::CommitIndexRows(uint32_t table_id, uint8_t index_id, Store::Batch& batch,
+                               const RowCounts& delta) {
+  auto slot = rep_->Slot(table_id);
+  std::lock_guard<std::mutex> lock(slot->mu);
+  RowCounts counts = slot->stats.indexes[index_id];
+  counts.item_count += delta.item_count;
+  counts.size_bytes += delta.size_bytes;
+  batch.Put(key_codec::IndexStatsKey(table_id, index_id), EncodeRowCounts(counts));
+  DYN_RETURN_IF_ERROR(store_.Commit(batch));
+  slot->stats.indexes[index_id] = counts;
   return Status::OK();
 }
 
@@ -506,7 +523,6 @@ Result<bool> Engine::BackfillStep(const TableDescription& table, const Secondary
     DYN_RETURN_IF_ERROR(it->status());
   }
 
-  auto slot = rep_->Slot(table.table_id);
   for (const std::string& row_key : row_keys) {
     // Under the item's lock, against the item as it is now: a write that raced
     // ahead has already put the entry (writes maintain a CREATING index), which
@@ -528,13 +544,7 @@ Result<bool> Engine::BackfillStep(const TableDescription& table, const Secondary
     Store::Batch batch;
     RowCounts delta;
     ApplyEntryChange(std::nullopt, entry, &batch, &delta);
-    std::lock_guard<std::mutex> stats_lock(slot->mu);
-    RowCounts counts = slot->stats.indexes[index.index_id];
-    counts.item_count += delta.item_count;
-    counts.size_bytes += delta.size_bytes;
-    batch.Put(key_codec::IndexStatsKey(table.table_id, index.index_id), EncodeRowCounts(counts));
-    DYN_RETURN_IF_ERROR(store_.Commit(batch));
-    slot->stats.indexes[index.index_id] = counts;
+    DYN_RETURN_IF_ERROR(CommitIndexRows(table.table_id, index.index_id, batch, delta));
   }
   if (!row_keys.empty()) cursor = row_keys.back();
   if (row_keys.size() == kBackfillStepRows) return true;
@@ -564,14 +574,8 @@ Result<bool> Engine::BackfillStep(const TableDescription& table, const Secondary
 Result<bool> Engine::SweepStep(const TableDescription& table, const SecondaryIndex& index) {
   const std::string prefix = key_codec::IndexPrefix(table.table_id, index.index_id);
   auto sweep = [&](size_t max_rows) -> Result<size_t> {
-    auto it = store_.NewIterator(prefix, key_codec::PrefixSuccessor(prefix));
     Store::Batch batch;
-    size_t rows = 0;
-    for (it->SeekToFirst(); it->Valid() && rows < max_rows; it->Next()) {
-      batch.Delete(it->key());
-      rows++;
-    }
-    DYN_RETURN_IF_ERROR(it->status());
+    DYN_ASSIGN_OR_RETURN(size_t rows, DeleteRows(store_, prefix, max_rows, &batch));
     if (rows > 0) DYN_RETURN_IF_ERROR(store_.Commit(batch));
     return rows;
   };
@@ -605,14 +609,7 @@ Result<bool> Engine::SweepStep(const TableDescription& table, const SecondaryInd
     std::lock_guard<std::mutex> lock(slot->mu);
     slot->stats.indexes.erase(index_id);
   }
-  {
-    std::lock_guard<std::mutex> lock(rep_->queue_mu);
-    auto it = rep_->deferred.find({table.table_id, index_id});
-    if (it != rep_->deferred.end()) {
-      rep_->deferred_count -= it->second.size();
-      rep_->deferred.erase(it);
-    }
-  }
+  rep_->DropDeferred(table.table_id, index_id);
   // A write that read the description before the index was marked DELETING may
   // have put an entry behind the sweep: one last pass removes it.
   while (true) {
@@ -624,15 +621,9 @@ Result<bool> Engine::SweepStep(const TableDescription& table, const SecondaryInd
 }
 
 Result<bool> Engine::DroppedTableStep(uint32_t table_id) {
-  const std::string prefix = key_codec::TablePrefix(table_id);
-  auto it = store_.NewIterator(prefix, key_codec::PrefixSuccessor(prefix));
   Store::Batch batch;
-  size_t rows = 0;
-  for (it->SeekToFirst(); it->Valid() && rows < kSweepStepRows; it->Next()) {
-    batch.Delete(it->key());
-    rows++;
-  }
-  DYN_RETURN_IF_ERROR(it->status());
+  DYN_ASSIGN_OR_RETURN(size_t rows,
+                       DeleteRows(store_, key_codec::TablePrefix(table_id), kSweepStepRows, &batch));
   if (rows == kSweepStepRows) {
     DYN_RETURN_IF_ERROR(store_.Commit(batch));
     return true;

@@ -383,6 +383,32 @@ TEST_F(EngineIndexTest, DeferredChangesDuringABackfillAreCountedOnce) {
   EXPECT_EQ(IndexCounts("byRegion").size_bytes, bytes);
 }
 
+TEST_F(EngineIndexTest, DeferredChangesGoWithTheirIndexOrTable) {
+  lagger_.defer_ms = 600'000;
+  ASSERT_TRUE(Put(Order("ann", 1, "open", 1)).ok());
+  Item with_city = Order("bob", 2, "open", 2);
+  with_city["city"] = Str("Oslo");
+  ASSERT_TRUE(Put(with_city).ok());
+  EXPECT_EQ(engine_->PendingIndexChanges(), 3u);  // byStatus twice, byCity once
+  ASSERT_TRUE(engine_
+                  ->UpdateTable("Orders",
+                                [](TableDescription& t) -> Status {
+                                  for (auto& si : t.global_secondary_indexes) {
+                                    if (si.index_name == "byCity") {
+                                      si.status = TableStatus::kDeleting;
+                                    }
+                                  }
+                                  return Status::OK();
+                                })
+                  .ok());
+  // The removal of byCity drops its change; byStatus's wait on.
+  ASSERT_TRUE(engine_->RunIndexWorkForTesting().ok());
+  EXPECT_EQ(engine_->PendingIndexChanges(), 2u);
+  ASSERT_TRUE(engine_->DeleteTable("Orders").ok());
+  EXPECT_EQ(engine_->PendingIndexChanges(), 0u);
+  EXPECT_EQ(engine_->ApplyDeferredIndexChanges(), 0u);
+}
+
 TEST_F(EngineIndexTest, AStopAppliesDeferredChanges) {
   lagger_.defer_ms = 600'000;
   ASSERT_TRUE(Put(Order("ann", 1, "open", 1)).ok());
