@@ -10,6 +10,7 @@
 
 #include "engine/engine.h"
 #include "engine/index_rows.h"
+#include "engine_fixture.h"
 #include "host/hook_dispatch.h"
 #include "storage/store.h"
 #include "value/item_size.h"
@@ -77,43 +78,19 @@ class Lagger : public HookSubscriber {
   std::atomic<int> pre{0}, post{0};
 };
 
-class EngineIndexTest : public ::testing::Test {
+class EngineIndexTest : public EngineFixture {
  protected:
   void SetUp() override {
     hooks_.Add(&lagger_, HookBit(HookPoint::kIndexPre) | HookBit(HookPoint::kIndexPost));
-    Store::Options options;
-    options.in_memory = true;
-    store_ = std::move(Store::Open(options)).value();
     Reopen();
     auto created = engine_->CreateTable(Orders());
     ASSERT_TRUE(created.ok()) << created.status().ToString();
   }
 
-  void Reopen() {
-    engine_.reset();
-    engine_ = std::make_unique<Engine>(env_, *store_, hooks_,
-                                       Engine::Options{/*background_index_work=*/false});
-    ASSERT_TRUE(engine_->Open().ok());
-  }
-
   std::shared_ptr<const TableDescription> Table() { return engine_->FindTable("Orders"); }
 
-  Result<Engine::WriteResult> Put(Item item) {
-    auto t = Table();
-    Item key = engine_->ExtractKey(*t, item);
-    return engine_->WriteItem(*t, key, "PutItem", "req",
-                              [&](const std::optional<Item>&) -> Result<std::optional<Item>> {
-                                return std::optional<Item>(item);
-                              });
-  }
-
-  Result<Engine::WriteResult> Delete(Item key) {
-    auto t = Table();
-    return engine_->WriteItem(*t, key, "DeleteItem", "req",
-                              [&](const std::optional<Item>&) -> Result<std::optional<Item>> {
-                                return std::optional<Item>();
-                              });
-  }
+  Result<Engine::WriteResult> Put(const Item& item) { return PutInto(*Table(), item); }
+  Result<Engine::WriteResult> Delete(const Item& key) { return DeleteFrom(*Table(), key); }
 
   // The items of one index partition, in index order.
   std::vector<Item> QueryIndex(const std::string& index_name, AttributeValue pk) {
@@ -146,13 +123,7 @@ class EngineIndexTest : public ::testing::Test {
     return stats.indexes[FindIndex(*t, index_name)->index_id];
   }
 
-  ManualClock clock_;
-  Random random_{7};
-  Env env_{clock_, random_};
   Lagger lagger_;
-  HookRegistry hooks_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Engine> engine_;
 };
 
 TEST_F(EngineIndexTest, EntriesFollowPutsUpdatesAndDeletes) {
@@ -420,9 +391,7 @@ TEST_F(EngineIndexTest, AStopAppliesDeferredChanges) {
 }
 
 TEST_F(EngineIndexTest, BackgroundThreadBackfillsAndAppliesDueChanges) {
-  engine_.reset();
-  engine_ = std::make_unique<Engine>(env_, *store_, hooks_);  // with the background thread
-  ASSERT_TRUE(engine_->Open().ok());
+  Reopen(/*background_index_work=*/true);
   clock_.SetMicros(5'000'000);
   lagger_.defer_ms = 10;
   ASSERT_TRUE(Put(Order("ann", 1, "open", 1)).ok());

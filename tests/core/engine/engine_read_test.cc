@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/engine.h"
+#include "engine_fixture.h"
 #include "host/hook_dispatch.h"
 #include "storage/store.h"
 #include "value/item_size.h"
@@ -15,14 +16,10 @@
 namespace dynemu {
 namespace {
 
-class EngineReadTest : public ::testing::Test {
+class EngineReadTest : public EngineFixture {
  protected:
   void SetUp() override {
-    Store::Options options;
-    options.in_memory = true;
-    store_ = std::move(Store::Open(options)).value();
-    engine_ = std::make_unique<Engine>(env_, *store_, hooks_);
-    ASSERT_TRUE(engine_->Open().ok());
+    Reopen();
     TableDescription desc;
     desc.table_name = "Tbl";
     desc.attribute_definitions = {{"pk", ScalarType::kS}, {"sk", ScalarType::kN}};
@@ -34,11 +31,7 @@ class EngineReadTest : public ::testing::Test {
     Item item;
     item.emplace("pk", AttributeValue::S(pk));
     item.emplace("sk", N(sk));
-    Item key = item;
-    auto r = engine_->WriteItem(*table_, key, "PutItem", "r", [&](const std::optional<Item>&) {
-      return Result<std::optional<Item>>(std::optional<Item>(item));
-    });
-    ASSERT_TRUE(r.ok());
+    ASSERT_TRUE(PutInto(*table_, item).ok());
   }
 
   static AttributeValue N(int v) {
@@ -51,12 +44,6 @@ class EngineReadTest : public ::testing::Test {
     return out;
   }
 
-  ManualClock clock_{1'700'000'000'000'000};
-  Random random_{42};
-  Env env_{clock_, random_};
-  HookRegistry hooks_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Engine> engine_;
   std::shared_ptr<const TableDescription> table_;
 };
 

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine_fixture.h"
 #include "host/hook_dispatch.h"
 #include "storage/key_codec.h"
 #include "storage/store.h"
@@ -25,36 +26,13 @@ TableDescription PkSkTable(std::string name) {
   return d;
 }
 
-class EngineTest : public ::testing::Test {
+class EngineTest : public EngineFixture {
  protected:
   void SetUp() override { Reopen(); }
 
-  void Reopen() {
-    engine_.reset();
-    if (!store_) {
-      Store::Options options;
-      options.in_memory = true;
-      store_ = std::move(Store::Open(options)).value();
-    }
-    engine_ = std::make_unique<Engine>(env_, *store_, hooks_,
-                                       Engine::Options{/*background_index_work=*/false});
-    ASSERT_TRUE(engine_->Open().ok());
+  Result<Engine::WriteResult> Put(const TableDescription& t, const Item& item) {
+    return PutInto(t, item);
   }
-
-  Result<Engine::WriteResult> Put(const TableDescription& t, Item item) {
-    Item key = engine_->ExtractKey(t, item);
-    return engine_->WriteItem(t, key, "PutItem", "req",
-                              [&](const std::optional<Item>&) -> Result<std::optional<Item>> {
-                                return std::optional<Item>(item);
-                              });
-  }
-
-  ManualClock clock_;
-  Random random_{42};
-  Env env_{clock_, random_};
-  HookRegistry hooks_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Engine> engine_;
 };
 
 TEST_F(EngineTest, CreateAssignsIdentityAndRefusesDuplicates) {

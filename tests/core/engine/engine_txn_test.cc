@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/engine.h"
+#include "engine_fixture.h"
 #include "host/hook_dispatch.h"
 #include "storage/store.h"
 
@@ -29,14 +30,10 @@ Item Row(const std::string& pk, const std::string& v) {
   return Item{{"pk", Str(pk)}, {"v", Str(v)}};
 }
 
-class EngineTxnTest : public ::testing::Test {
+class EngineTxnTest : public EngineFixture {
  protected:
   void SetUp() override {
-    Store::Options options;
-    options.in_memory = true;
-    store_ = std::move(Store::Open(options)).value();
-    engine_ = std::make_unique<Engine>(env_, *store_, hooks_);
-    ASSERT_TRUE(engine_->Open().ok());
+    Reopen();
     auto t = engine_->CreateTable(PkTable("T"));
     ASSERT_TRUE(t.ok());
     table_ = *t;
@@ -53,12 +50,7 @@ class EngineTxnTest : public ::testing::Test {
     return a;
   }
 
-  Result<Engine::WriteResult> Put(const Item& item) {
-    return engine_->WriteItem(*table_, engine_->ExtractKey(*table_, item), "PutItem", "r",
-                              [&](const std::optional<Item>&) -> Result<std::optional<Item>> {
-                                return std::optional<Item>(item);
-                              });
-  }
+  Result<Engine::WriteResult> Put(const Item& item) { return PutInto(*table_, item); }
 
   std::optional<Item> Get(const std::string& pk) {
     auto r = engine_->GetItem(*table_, Key(pk));
@@ -68,12 +60,6 @@ class EngineTxnTest : public ::testing::Test {
 
   Engine::TxnInfo Info() { return Engine::TxnInfo{"TransactWriteItems", "{}", "req"}; }
 
-  ManualClock clock_;
-  Random random_{7};
-  Env env_{clock_, random_};
-  HookRegistry hooks_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Engine> engine_;
   std::shared_ptr<const TableDescription> table_;
 };
 
