@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
@@ -27,33 +29,199 @@ Status FromLevelDB(const leveldb::Status& s, std::string_view what) {
   return InternalError(std::string(what) + ": " + s.ToString());
 }
 
+// Reads the bytes [offset, offset + n) of `fd` into `scratch`; fewer at the
+// end of the file.
+leveldb::Status PreadAll(int fd, const std::string& path, uint64_t offset, size_t n,
+                         char* scratch, size_t* done) {
+  *done = 0;
+  while (*done < n) {
+    const ssize_t r = ::pread(fd, scratch + *done, n - *done, static_cast<off_t>(offset + *done));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return leveldb::Status::IOError(path, std::strerror(errno));
+    }
+    if (r == 0) break;  // end of file: a short read, as LevelDB expects
+    *done += static_cast<size_t>(r);
+  }
+  return leveldb::Status::OK();
+}
+
+// Read-ahead for the reads of one thread that walk a table file in order: a
+// compaction merging its input files, a Query or Scan. LevelDB reads a table
+// block by block (~4 KB, one pread each); once a thread's read of a file starts
+// where its previous one ended, it reads ahead in growing chunks and serves the
+// next blocks from its buffer. Random reads (GetItem) keep one pread each. The
+// state is the thread's own, so nothing is shared or locked; a slot names its
+// file by a number never reused, so a closed file's bytes are never served.
+class ReadAhead {
+ public:
+  static constexpr size_t kFirstChunk = 32 << 10;
+  static constexpr size_t kMaxChunk = 128 << 10;
+  static constexpr int kSlots = 16;  // files read in order at once (a merge's inputs)
+
+  // Serves the read from the buffer or refills it; false when the read is not
+  // part of an in-order walk (the caller then reads it itself).
+  bool Read(uint64_t file_id, int fd, const std::string& path, uint64_t offset, size_t n,
+            char* scratch, size_t* done, leveldb::Status* status) {
+    Slot& slot = Find(file_id);
+    const bool in_order = slot.file_id == file_id && offset == slot.next;
+    slot.file_id = file_id;
+    slot.next = offset + n;
+    slot.used = ++clock_;
+    if (slot.Holds(offset, n)) {
+      std::memcpy(scratch, slot.data.get() + (offset - slot.start), n);
+      *done = n;
+      return true;
+    }
+    if (!in_order || n > kMaxChunk) {
+      slot.chunk = 0;
+      slot.length = 0;
+      return false;
+    }
+    slot.chunk = slot.chunk == 0 ? kFirstChunk : std::min(slot.chunk * 2, kMaxChunk);
+    if (!slot.data) slot.data = std::make_unique<char[]>(kMaxChunk);
+    size_t got = 0;
+    *status = PreadAll(fd, path, offset, slot.chunk, slot.data.get(), &got);
+    slot.start = offset;
+    slot.length = status->ok() ? got : 0;
+    *done = std::min(n, slot.length);
+    std::memcpy(scratch, slot.data.get(), *done);
+    return true;
+  }
+
+  static ReadAhead& ForThisThread() {
+    thread_local ReadAhead read_ahead;
+    return read_ahead;
+  }
+
+ private:
+  struct Slot {
+    uint64_t file_id = 0;
+    uint64_t next = 0;      // where the last read of this file ended
+    uint64_t used = 0;
+    uint64_t start = 0;     // the buffered bytes: [start, start + length)
+    size_t length = 0;
+    size_t chunk = 0;
+    std::unique_ptr<char[]> data;
+
+    bool Holds(uint64_t offset, size_t n) const {
+      return length > 0 && offset >= start && offset + n <= start + length;
+    }
+  };
+
+  // The file's slot, or the least recently used one.
+  Slot& Find(uint64_t file_id) {
+    Slot* oldest = &slots_[0];
+    for (Slot& slot : slots_) {
+      if (slot.file_id == file_id) return slot;
+      if (slot.used < oldest->used) oldest = &slot;
+    }
+    oldest->length = 0;
+    oldest->chunk = 0;
+    return *oldest;
+  }
+
+  Slot slots_[kSlots];
+  uint64_t clock_ = 0;
+};
+
+std::atomic<uint64_t> next_file_id{1};
+
 // A table file read with pread(2) instead of through mmap(2).
 class PreadFile final : public leveldb::RandomAccessFile {
  public:
-  PreadFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  PreadFile(std::string path, int fd)
+      : path_(std::move(path)), fd_(fd), id_(next_file_id.fetch_add(1)) {}
   ~PreadFile() override { ::close(fd_); }
 
   leveldb::Status Read(uint64_t offset, size_t n, leveldb::Slice* result,
                        char* scratch) const override {
     size_t done = 0;
-    while (done < n) {
-      ssize_t r = ::pread(fd_, scratch + done, n - done, static_cast<off_t>(offset + done));
-      if (r < 0) {
-        if (errno == EINTR) continue;
-        *result = leveldb::Slice(scratch, done);
-        return leveldb::Status::IOError(path_, std::strerror(errno));
-      }
-      if (r == 0) break;  // end of file: a short read, as LevelDB expects
-      done += static_cast<size_t>(r);
+    leveldb::Status s;
+    if (!ReadAhead::ForThisThread().Read(id_, fd_, path_, offset, n, scratch, &done, &s)) {
+      s = PreadAll(fd_, path_, offset, n, scratch, &done);
     }
     *result = leveldb::Slice(scratch, done);
-    return leveldb::Status::OK();
+    return s;
   }
 
  private:
   const std::string path_;
   const int fd_;
+  const uint64_t id_;
 };
+
+// A table file being written by a compaction or a memtable flush. LevelDB's
+// own file writes its 64 KB buffer out at every Flush(), and its table builder
+// flushes after each ~4 KB block: under a write load that is one write(2) per
+// block, the largest share of the server's system time after the sockets. A
+// table file is read only once it is complete (after Sync and Close, and after
+// the manifest names it), so its bytes may stay here until the buffer fills,
+// the file is synced or closed. The log and the manifest keep LevelDB's file:
+// each record there must reach the kernel when it is flushed.
+class TableFileWriter final : public leveldb::WritableFile {
+ public:
+  static constexpr size_t kBufferBytes = 1 << 20;
+
+  TableFileWriter(std::string path, int fd) : path_(std::move(path)), fd_(fd) {
+    buffer_.reserve(kBufferBytes);
+  }
+  ~TableFileWriter() override {
+    if (fd_ >= 0) Close();
+  }
+
+  leveldb::Status Append(const leveldb::Slice& data) override {
+    if (buffer_.size() + data.size() > kBufferBytes) {
+      leveldb::Status s = WriteOut();
+      if (!s.ok()) return s;
+      if (data.size() >= kBufferBytes) return WriteAll(data.data(), data.size());
+    }
+    buffer_.append(data.data(), data.size());
+    return leveldb::Status::OK();
+  }
+  leveldb::Status Close() override {
+    leveldb::Status s = WriteOut();
+    if (fd_ >= 0 && ::close(fd_) != 0 && s.ok()) s = Error();
+    fd_ = -1;
+    return s;
+  }
+  leveldb::Status Flush() override { return leveldb::Status::OK(); }
+  leveldb::Status Sync() override {
+    leveldb::Status s = WriteOut();
+    if (s.ok() && ::fdatasync(fd_) != 0) s = Error();
+    return s;
+  }
+
+ private:
+  leveldb::Status Error() const { return leveldb::Status::IOError(path_, std::strerror(errno)); }
+  leveldb::Status WriteOut() {
+    leveldb::Status s = WriteAll(buffer_.data(), buffer_.size());
+    buffer_.clear();
+    return s;
+  }
+  leveldb::Status WriteAll(const char* data, size_t n) {
+    while (n > 0) {
+      const ssize_t w = ::write(fd_, data, n);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return Error();
+      }
+      data += w;
+      n -= static_cast<size_t>(w);
+    }
+    return leveldb::Status::OK();
+  }
+
+  const std::string path_;
+  int fd_;
+  std::string buffer_;
+};
+
+bool IsTableFile(const std::string& path) {
+  constexpr std::string_view kSuffix = ".ldb";
+  return path.size() >= kSuffix.size() &&
+         std::string_view(path).substr(path.size() - kSuffix.size()) == kSuffix;
+}
 
 // LevelDB's default Env maps up to 1,000 table files into memory. Every page of
 // them it touches then counts in the server's resident memory (hundreds of MB
@@ -73,6 +241,18 @@ class PreadEnv final : public leveldb::EnvWrapper {
       return leveldb::Status::IOError(path, std::strerror(errno));
     }
     *result = new PreadFile(path, fd);
+    return leveldb::Status::OK();
+  }
+
+  leveldb::Status NewWritableFile(const std::string& path,
+                                  leveldb::WritableFile** result) override {
+    if (!IsTableFile(path)) return target()->NewWritableFile(path, result);
+    int fd = ::open(path.c_str(), O_TRUNC | O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      *result = nullptr;
+      return leveldb::Status::IOError(path, std::strerror(errno));
+    }
+    *result = new TableFileWriter(path, fd);
     return leveldb::Status::OK();
   }
 };

@@ -1,5 +1,6 @@
 #include "storage/store.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <random>
 
@@ -99,6 +100,93 @@ TEST(StoreTest, DataSurvivesReopenOnDisk) {
     auto store = Store::Open(options);
     ASSERT_TRUE(store.ok());
     EXPECT_EQ(**(*store)->Get("persist"), "yes");
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// Enough data through a small write buffer that LevelDB flushes and compacts
+// many table files (written through the store's buffered table-file writer) and
+// reads them back in order (the read-ahead) and at random, interleaved, before
+// and after a reopen.
+TEST(StoreTest, ManyTableFilesReadBackInOrderAndAtRandom) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("dynemu-store-test-" + std::to_string(std::random_device{}()));
+  Store::Options options;
+  options.path = dir.string();
+  options.write_buffer_bytes = 64 << 10;
+  options.max_file_bytes = 256 << 10;
+  options.block_cache_bytes = 64 << 10;  // most reads go to the files
+  constexpr int kItems = 6000;
+  auto key = [](int i) {
+    char buf[16];
+    std::snprintf(buf, sizeof(buf), "k%07d", i);
+    return std::string(buf);
+  };
+  auto value = [](int i) {
+    std::string v(300 + i % 700, '\0');
+    uint64_t x = static_cast<uint64_t>(i) * 0x9e3779b97f4a7c15ULL + 1;
+    for (char& c : v) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      c = static_cast<char>('a' + x % 26);
+    }
+    return v;
+  };
+  auto check = [&](Store& store) {
+    // Two walks in order at once (each on its own file positions), with random
+    // point reads between their steps.
+    auto a = store.NewIterator("", "");
+    auto b = store.NewIterator(key(kItems / 2), "");
+    std::mt19937 rng(3);
+    int i = 0;
+    int j = kItems / 2;
+    for (a->SeekToFirst(), b->SeekToFirst(); a->Valid(); a->Next(), ++i) {
+      ASSERT_EQ(a->key(), key(i));
+      ASSERT_EQ(a->value(), value(i)) << i;
+      if (b->Valid()) {
+        ASSERT_EQ(b->key(), key(j));
+        ASSERT_EQ(b->value(), value(j)) << j;
+        b->Next();
+        ++j;
+      }
+      if (i % 7 == 0) {
+        const int r = static_cast<int>(rng() % kItems);
+        auto got = store.Get(key(r));
+        ASSERT_TRUE(got.ok() && got->has_value()) << r;
+        ASSERT_EQ(**got, value(r)) << r;
+      }
+    }
+    EXPECT_EQ(i, kItems);
+    EXPECT_EQ(j, kItems);
+    ASSERT_TRUE(a->status().ok());
+  };
+  {
+    auto store = Store::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    // Out of order, so compactions merge overlapping files.
+    for (int round = 0; round < 3; ++round) {
+      Store::Batch batch;
+      for (int i = round; i < kItems; i += 3) {
+        batch.Put(key(i), value(i));
+        if (batch.ApproximateSize() > (32 << 10)) {
+          ASSERT_TRUE((*store)->Commit(batch).ok());
+          batch.Clear();
+        }
+      }
+      ASSERT_TRUE((*store)->Commit(batch).ok());
+    }
+    check(**store);
+  }
+  size_t table_files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".ldb") ++table_files;
+  }
+  EXPECT_GT(table_files, 3u);
+  {
+    auto store = Store::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    check(**store);
   }
   std::filesystem::remove_all(dir);
 }
