@@ -80,8 +80,9 @@ class ReadAhead {
     }
     slot.chunk = slot.chunk == 0 ? kFirstChunk : std::min(slot.chunk * 2, kMaxChunk);
     if (!slot.data) slot.data = std::make_unique<char[]>(kMaxChunk);
+    // A block larger than the chunk is still read whole (n <= kMaxChunk here).
     size_t got = 0;
-    *status = PreadAll(fd, path, offset, slot.chunk, slot.data.get(), &got);
+    *status = PreadAll(fd, path, offset, std::max(slot.chunk, n), slot.data.get(), &got);
     slot.start = offset;
     slot.length = status->ok() ? got : 0;
     *done = std::min(n, slot.length);
