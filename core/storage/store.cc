@@ -218,12 +218,6 @@ class TableFileWriter final : public leveldb::WritableFile {
   std::string buffer_;
 };
 
-bool IsTableFile(const std::string& path) {
-  constexpr std::string_view kSuffix = ".ldb";
-  return path.size() >= kSuffix.size() &&
-         std::string_view(path).substr(path.size() - kSuffix.size()) == kSuffix;
-}
-
 // LevelDB's default Env maps up to 1,000 table files into memory. Every page of
 // them it touches then counts in the server's resident memory (hundreds of MB
 // after a million items), although the block cache is meant to be the bound.
@@ -247,7 +241,7 @@ class PreadEnv final : public leveldb::EnvWrapper {
 
   leveldb::Status NewWritableFile(const std::string& path,
                                   leveldb::WritableFile** result) override {
-    if (!IsTableFile(path)) return target()->NewWritableFile(path, result);
+    if (!path.ends_with(".ldb")) return target()->NewWritableFile(path, result);  // not a table
     int fd = ::open(path.c_str(), O_TRUNC | O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
       *result = nullptr;

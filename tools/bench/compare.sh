@@ -14,6 +14,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=tools/bench/lib.sh
+source "$root/tools/bench/lib.sh"
 build="${DYNEMU_BUILD_DIR:-$root/build}"
 
 # ---- build what is needed
@@ -54,35 +56,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port_free() { ! (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
-free_port() {
-  local port
-  while true; do
-    port=$((20000 + RANDOM % 40000))
-    if port_free "$port" && [[ " ${used_ports:-} " != *" $port "* ]]; then
-      used_ports="${used_ports:-} $port"
-      echo "$port"
-      return
-    fi
-  done
-}
-wait_port() {  # wait_port PORT PID: until PORT accepts connections
-  local i
-  for i in $(seq 1 300); do
-    (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null && return 0
-    kill -0 "$2" 2> /dev/null || { echo "compare.sh: server on port $1 died" >&2; return 1; }
-    sleep 0.05
-  done
-  echo "compare.sh: nothing listens on port $1" >&2
-  return 1
-}
-# rss_mb PID: VmRSS, and its anonymous part (the rest is mapped files: LevelDB
-# reads its tables through mmap, and those page-cache pages count in VmRSS).
-rss_mb() {
-  awk '/^VmRSS:/ { t = $2 } /^RssAnon:/ { a = $2 }
-       END { printf "%.1f MB (anon %.1f)", t / 1024, a / 1024 }' "/proc/$1/status"
-}
-
 dynemu_port="$(free_port)"
 dynalite_port="$(free_port)"
 ceiling_port="$(free_port)"
@@ -92,10 +65,7 @@ ceiling_port="$(free_port)"
   ${DYNEMU_SERVER_FLAGS:-} > "$work/dynemu.log" 2>&1 &
 dynemu_pid=$!
 pids+=("$dynemu_pid")
-node -e "require(process.argv[1])({path: process.argv[2], createTableMs: 0, deleteTableMs: 0,
-           updateTableMs: 0}).listen(Number(process.argv[3]), '127.0.0.1')" \
-  "$dynalite_dir" "$work/dynalite" "$dynalite_port" > "$work/dynalite.log" 2>&1 &
-dynalite_pid=$!
+start_dynalite "$dynalite_dir" "$work/dynalite" "$dynalite_port" "$work/dynalite.log"
 pids+=("$dynalite_pid")
 "$ceiling_bin" "$ceiling_port" > "$work/ceiling.log" 2>&1 &
 ceiling_pid=$!
@@ -120,7 +90,7 @@ rss_dynalite="$(rss_mb "$dynalite_pid")"
 rss_ceiling="$(rss_mb "$ceiling_pid")"
 
 echo
-echo "resident memory, idle -> after the run: dynemu $idle_dynemu -> $rss_dynemu," \
+echo "resident memory in MB, idle -> after the run: dynemu $idle_dynemu -> $rss_dynemu," \
   "dynalite $idle_dynalite -> $rss_dynalite, ceiling $idle_ceiling -> $rss_ceiling"
 echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)," \
   "$(awk '/^MemTotal:/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo) RAM, load average" \
@@ -131,7 +101,7 @@ echo "dynalite $(sed -n 's/^  "version": "\(.*\)",/\1/p' "$dynalite_dir/package.
 echo
 echo "| workload | dynemu req/s | p50 | p99 | dynalite req/s | p50 | p99 | ceiling req/s | dynemu/dynalite | dynemu/ceiling |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-awk -v rss="| resident memory after the run | $rss_dynemu | | | $rss_dynalite | | | $rss_ceiling | | |" '
+awk -v rss="| resident memory after the run, MB | $rss_dynemu | | | $rss_dynalite | | | $rss_ceiling | | |" '
   /^RESULT / {
     delete f
     for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }

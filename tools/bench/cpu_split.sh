@@ -14,6 +14,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=tools/bench/lib.sh
+source "$root/tools/bench/lib.sh"
 build="${DYNEMU_BUILD_DIR:-$root/build}"
 [[ $# -ge 2 ]] || { sed -n '2,14p' "$0" >&2; exit 2; }
 server="$1"
@@ -32,8 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port=$((20000 + RANDOM % 40000))
-while (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; do port=$((20000 + RANDOM % 40000)); done
+port="$(free_port)"
 case "$server" in
   dynemu)
     # shellcheck disable=SC2086  # a list of flags
@@ -43,8 +44,7 @@ case "$server" in
   dynalite)
     dynalite_dir="${DYNEMU_DYNALITE_DIR:-$build/bench-peers/node_modules/dynalite}"
     [[ -f "$dynalite_dir/package.json" ]] || { echo "cpu_split.sh: no dynalite in $dynalite_dir (tools/bench/compare.sh installs it)" >&2; exit 1; }
-    node -e "require(process.argv[1])({path: process.argv[2], createTableMs: 0}).listen(Number(process.argv[3]), '127.0.0.1')" \
-      "$dynalite_dir" "$work/data" "$port" > "$work/server.log" 2>&1 &
+    start_dynalite "$dynalite_dir" "$work/data" "$port" "$work/server.log"
     endpoint="dynalite=http://127.0.0.1:$port" ;;
   ceiling)
     "$build/tools/dynemu-ceiling" "$port" > "$work/server.log" 2>&1 &
@@ -53,10 +53,7 @@ case "$server" in
 esac
 server_pid=$!
 pids+=("$server_pid")
-for _ in $(seq 1 200); do
-  (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && break
-  sleep 0.05
-done
+wait_port "$port" "$server_pid"
 
 cpu_ticks() { awk '{ print $14, $15 }' "/proc/$1/stat"; }  # user, system
 "$build/tools/dynemu-bench" --endpoint "$endpoint" --workloads "$workload" --rounds 1 \

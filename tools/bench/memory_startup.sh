@@ -11,6 +11,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=tools/bench/lib.sh
+source "$root/tools/bench/lib.sh"
 build="${DYNEMU_BUILD_DIR:-$root/build}"
 items="${1:-1000000}"
 first=$((items < 100000 ? items : 100000))
@@ -47,17 +49,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port_free() { ! (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
-port=$((20000 + RANDOM % 40000))
-while ! port_free "$port"; do port=$((20000 + RANDOM % 40000)); done
+port="$(free_port)"
 endpoint="dynemu=http://127.0.0.1:$port"
-# rss_mb PID: VmRSS in MB, and its anonymous and file-mapped parts (LevelDB
-# reads its table files through mmap: those pages count in VmRSS but are page
-# cache the kernel can drop, not memory the process allocated).
-rss_mb() {
-  awk '/^VmRSS:/ { t = $2 } /^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 }
-       END { printf "%.1f (anon %.1f, file %.1f)", t / 1024, a / 1024, f / 1024 }' "/proc/$1/status"
-}
 
 # start DIR: starts dynemu on DIR; sets server_pid and start_ms.
 start() {

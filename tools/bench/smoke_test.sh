@@ -8,6 +8,8 @@
 #
 # Usage: smoke_test.sh DYNEMU DYNEMU_BENCH DYNEMU_CEILING
 set -euo pipefail
+# shellcheck source=tools/bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 dynemu_bin="$1"
 bench_bin="$2"
@@ -25,12 +27,6 @@ trap cleanup EXIT
 fail() {
   echo "FAIL: $*" >&2
   exit 1
-}
-port_free() { ! (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
-free_port() {
-  local port=$((20000 + RANDOM % 40000))
-  while ! port_free "$port"; do port=$((20000 + RANDOM % 40000)); done
-  echo "$port"
 }
 # field OUTPUT WORKLOAD NAME: NAME's value in the RESULT line of WORKLOAD.
 field() {

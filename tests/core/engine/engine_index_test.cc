@@ -92,6 +92,35 @@ class EngineIndexTest : public EngineFixture {
   Result<Engine::WriteResult> Put(const Item& item) { return PutInto(*Table(), item); }
   Result<Engine::WriteResult> Delete(const Item& key) { return DeleteFrom(*Table(), key); }
 
+  // Adds `index` (keyed on "region", a string) to Orders as UpdateTable does:
+  // CREATING and backfilling, for the engine's index work to fill.
+  Status StartBackfill(SecondaryIndex index) {
+    return engine_
+        ->UpdateTable("Orders",
+                      [&index](TableDescription& t) -> Status {
+                        t.attribute_definitions.push_back({"region", ScalarType::kS});
+                        index.index_id = t.next_index_id++;
+                        index.status = TableStatus::kCreating;
+                        index.backfilling = true;
+                        t.global_secondary_indexes.push_back(index);
+                        return Status::OK();
+                      })
+        .status();
+  }
+
+  // Marks index `name` DELETING, as UpdateTable's Delete does.
+  Status StartRemoval(const std::string& name) {
+    return engine_
+        ->UpdateTable("Orders",
+                      [&name](TableDescription& t) -> Status {
+                        for (auto& si : t.global_secondary_indexes) {
+                          if (si.index_name == name) si.status = TableStatus::kDeleting;
+                        }
+                        return Status::OK();
+                      })
+        .status();
+  }
+
   // The items of one index partition, in index order.
   std::vector<Item> QueryIndex(const std::string& index_name, AttributeValue pk) {
     auto t = Table();
@@ -270,18 +299,10 @@ TEST_F(EngineIndexTest, BackfillThenRemoveAnIndex) {
     if (i % 5 == 0) item["region"] = Str(i % 2 ? "eu" : "us");
     ASSERT_TRUE(Put(item).ok());
   }
-  auto updated = engine_->UpdateTable("Orders", [](TableDescription& t) -> Status {
-    t.attribute_definitions.push_back({"region", ScalarType::kS});
-    SecondaryIndex index =
-        Index("byRegion", true, {{"region", KeyType::kHash}, {"order", KeyType::kRange}},
-              ProjectionType::kAll);
-    index.index_id = t.next_index_id++;
-    index.status = TableStatus::kCreating;
-    index.backfilling = true;
-    t.global_secondary_indexes.push_back(index);
-    return Status::OK();
-  });
-  ASSERT_TRUE(updated.ok());
+  ASSERT_TRUE(StartBackfill(Index("byRegion", true,
+                                   {{"region", KeyType::kHash}, {"order", KeyType::kRange}},
+                                   ProjectionType::kAll))
+                  .ok());
   // Writes during the backfill maintain the new index.
   Item late = Order("late", 5000, "open", 1);
   late["region"] = Str("eu");
@@ -289,7 +310,9 @@ TEST_F(EngineIndexTest, BackfillThenRemoveAnIndex) {
   ASSERT_TRUE(Delete(Item{{"customer", Str("c0")}, {"order", Num(0)}}).ok());  // was "us"
 
   ASSERT_TRUE(engine_->RunIndexWorkForTesting().ok());
-  const SecondaryIndex* index = FindIndex(*Table(), "byRegion");
+  // The description is replaced by the next UpdateTable: hold it while reading.
+  const std::shared_ptr<const TableDescription> backfilled = Table();
+  const SecondaryIndex* index = FindIndex(*backfilled, "byRegion");
   ASSERT_NE(index, nullptr);
   EXPECT_EQ(index->status, TableStatus::kActive);
   EXPECT_FALSE(index->backfilling);
@@ -300,13 +323,7 @@ TEST_F(EngineIndexTest, BackfillThenRemoveAnIndex) {
   EXPECT_EQ(eu.size(), 151u);
   EXPECT_EQ(eu.back(), late);  // sorted by order
 
-  updated = engine_->UpdateTable("Orders", [](TableDescription& t) -> Status {
-    for (auto& si : t.global_secondary_indexes) {
-      if (si.index_name == "byRegion") si.status = TableStatus::kDeleting;
-    }
-    return Status::OK();
-  });
-  ASSERT_TRUE(updated.ok());
+  ASSERT_TRUE(StartRemoval("byRegion").ok());
   ASSERT_TRUE(Put(late).ok());  // a DELETING index is not maintained
   ASSERT_TRUE(engine_->RunIndexWorkForTesting().ok());
   EXPECT_EQ(FindIndex(*Table(), "byRegion"), nullptr);
@@ -320,20 +337,9 @@ TEST_F(EngineIndexTest, DeferredChangesDuringABackfillAreCountedOnce) {
     item["region"] = Str("eu");
     ASSERT_TRUE(Put(item).ok());
   }
-  ASSERT_TRUE(engine_
-                  ->UpdateTable("Orders",
-                                [](TableDescription& t) -> Status {
-                                  t.attribute_definitions.push_back({"region", ScalarType::kS});
-                                  SecondaryIndex index = Index(
-                                      "byRegion", true, {{"region", KeyType::kHash}},
-                                      ProjectionType::kAll);
-                                  index.index_id = t.next_index_id++;
-                                  index.status = TableStatus::kCreating;
-                                  index.backfilling = true;
-                                  t.global_secondary_indexes.push_back(index);
-                                  return Status::OK();
-                                })
-                  .ok());
+  ASSERT_TRUE(
+      StartBackfill(Index("byRegion", true, {{"region", KeyType::kHash}}, ProjectionType::kAll))
+          .ok());
   // Rewrites of items the backfill has not reached, deferred: the backfill
   // puts their entries first, the deferred changes then overwrite them.
   lagger_.defer_ms = 60'000;
@@ -361,17 +367,7 @@ TEST_F(EngineIndexTest, DeferredChangesGoWithTheirIndexOrTable) {
   with_city["city"] = Str("Oslo");
   ASSERT_TRUE(Put(with_city).ok());
   EXPECT_EQ(engine_->PendingIndexChanges(), 3u);  // byStatus twice, byCity once
-  ASSERT_TRUE(engine_
-                  ->UpdateTable("Orders",
-                                [](TableDescription& t) -> Status {
-                                  for (auto& si : t.global_secondary_indexes) {
-                                    if (si.index_name == "byCity") {
-                                      si.status = TableStatus::kDeleting;
-                                    }
-                                  }
-                                  return Status::OK();
-                                })
-                  .ok());
+  ASSERT_TRUE(StartRemoval("byCity").ok());
   // The removal of byCity drops its change; byStatus's wait on.
   ASSERT_TRUE(engine_->RunIndexWorkForTesting().ok());
   EXPECT_EQ(engine_->PendingIndexChanges(), 2u);

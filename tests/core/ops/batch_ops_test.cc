@@ -20,12 +20,7 @@ class BatchOpsTest : public OpTest {
  protected:
   void SetUp() override {
     OpTest::SetUp();
-    for (const char* name : {"One", "Two"}) {
-      Ok(HandleCreateTable,
-         std::string(R"({"TableName":")") + name +
-             R"(","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],)"
-             R"("KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"})");
-    }
+    for (const char* name : {"One", "Two"}) CreateTableKeyedByPk(name);
   }
 
   bool Exists(const std::string& table, const std::string& pk) {

@@ -14,6 +14,7 @@
 #include "host/hook_dispatch.h"
 #include "json/json.h"
 #include "ops/operation_table.h"
+#include "ops/table_ops.h"
 #include "storage/store.h"
 
 namespace dynemu {
@@ -70,6 +71,14 @@ class OpTest : public ::testing::Test {
     EXPECT_FALSE(reply.status.ok()) << request;
     EXPECT_TRUE(reply.body.empty()) << reply.body;
     return reply.status.message();
+  }
+
+  // Creates an on-demand table keyed by one string attribute, "pk".
+  void CreateTableKeyedByPk(const std::string& name) {
+    Ok(HandleCreateTable,
+       R"({"TableName":")" + name +
+           R"(","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],)"
+           R"("KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"})");
   }
 
   std::string last_body_;

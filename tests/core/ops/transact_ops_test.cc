@@ -18,12 +18,7 @@ class TransactOpsTest : public OpTest {
  protected:
   void SetUp() override {
     OpTest::SetUp();
-    for (const char* name : {"One", "Two"}) {
-      Ok(HandleCreateTable,
-         std::string(R"({"TableName":")") + name +
-             R"(","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],)"
-             R"("KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"})");
-    }
+    for (const char* name : {"One", "Two"}) CreateTableKeyedByPk(name);
     // A table with a global index on "g" (a number).
     Ok(HandleCreateTable,
        R"({"TableName":"Idx","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},)"
