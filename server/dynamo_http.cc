@@ -36,6 +36,17 @@ using Clock = std::chrono::steady_clock;
 std::string_view Std(boost::beast::string_view s) { return {s.data(), s.size()}; }
 boost::beast::string_view Beast(std::string_view s) { return {s.data(), s.size()}; }
 
+bool EqualsNoCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); i++) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
 const std::shared_ptr<spdlog::logger>& Logger() {
   static const std::shared_ptr<spdlog::logger> logger = log::Get("http");
   return logger;
@@ -73,6 +84,54 @@ boost::beast::string_view HttpDate() {
   return {text, length};
 }
 
+// The header fields the service reads, found in one walk over the request's
+// fields (each lookup by name would search them again). As Beast's lookups,
+// the first of repeated fields counts.
+struct RequestFields {
+  bool origin = false;  // the request named an Origin (CORS)
+  std::string_view content_type;
+  std::string_view target;  // X-Amz-Target
+  std::string_view authorization;
+  bool has_date = false;  // a non-empty X-Amz-Date or Date
+
+  explicit RequestFields(const HttpRequest& request) {
+    bool seen_content_type = false, seen_target = false, seen_authorization = false;
+    bool seen_amz_date = false, seen_date = false;
+    for (const auto& field : request) {
+      switch (field.name()) {
+        case http::field::origin:
+          origin = true;
+          break;
+        case http::field::content_type:
+          if (!seen_content_type) content_type = Std(field.value());
+          seen_content_type = true;
+          break;
+        case http::field::authorization:
+          if (!seen_authorization) authorization = Std(field.value());
+          seen_authorization = true;
+          break;
+        case http::field::date:
+          if (!seen_date) has_date |= !field.value().empty();
+          seen_date = true;
+          break;
+        case http::field::unknown: {
+          const std::string_view name = Std(field.name_string());
+          if (!seen_target && EqualsNoCase(name, "X-Amz-Target")) {
+            target = Std(field.value());
+            seen_target = true;
+          } else if (!seen_amz_date && EqualsNoCase(name, "X-Amz-Date")) {
+            has_date |= !field.value().empty();
+            seen_amz_date = true;
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+};
+
 // What shapes the answer to a request, kept instead of the request itself while
 // the core works on it.
 struct ReplyShape {
@@ -81,10 +140,10 @@ struct ReplyShape {
   bool origin = false;  // the request named an Origin (CORS)
   bool head = false;    // a HEAD request: headers without the body
 
-  explicit ReplyShape(const HttpRequest& request)
+  ReplyShape(const HttpRequest& request, const RequestFields& fields)
       : version(request.version()),
         keep_alive(request.keep_alive()),
-        origin(request.find(http::field::origin) != request.end()),
+        origin(fields.origin),
         head(request.method() == http::verb::head) {}
 };
 
@@ -93,9 +152,9 @@ struct ReplyShape {
 HttpResponse NewResponse(http::status status, const ReplyShape& shape,
                          std::string_view request_id) {
   HttpResponse res{status, shape.version};
-  res.set("x-amzn-RequestId", Beast(request_id));
+  res.set("x-amzn-RequestId", request_id);
   if (shape.origin) res.set(http::field::access_control_allow_origin, "*");
-  res.set(http::field::date, HttpDate());
+  res.set(http::field::date, Std(HttpDate()));
   res.keep_alive(shape.keep_alive);
   return res;
 }
@@ -105,21 +164,22 @@ HttpResponse NewResponse(http::status status, const ReplyShape& shape,
 void SetBody(HttpResponse& res, const ReplyShape& shape, std::string body) {
   char crc[16];
   const auto [end, ec] = std::to_chars(crc, crc + sizeof(crc), Crc32(body));
-  res.set("x-amz-crc32", boost::beast::string_view(crc, static_cast<size_t>(end - crc)));
+  res.set("x-amz-crc32", std::string_view(crc, static_cast<size_t>(end - crc)));
   res.content_length(body.size());
   if (!shape.head) res.body() = std::move(body);
 }
 
-HttpResponse Preflight(const HttpRequest& request, const std::string& request_id) {
-  HttpResponse res = NewResponse(http::status::ok, ReplyShape(request), request_id);
+HttpResponse Preflight(const HttpRequest& request, const RequestFields& fields,
+                       const std::string& request_id) {
+  HttpResponse res = NewResponse(http::status::ok, ReplyShape(request, fields), request_id);
   // The browser asks which headers and method it may use; DynamoDB echoes them.
   if (auto it = request.find(http::field::access_control_request_headers); it != request.end()) {
-    res.set(http::field::access_control_allow_headers, it->value());
+    res.set(http::field::access_control_allow_headers, Std(it->value()));
   }
   if (auto it = request.find(http::field::access_control_request_method); it != request.end()) {
-    res.set(http::field::access_control_allow_methods, it->value());
+    res.set(http::field::access_control_allow_methods, Std(it->value()));
   }
-  res.set(http::field::access_control_max_age, Beast(kPreflightMaxAge));
+  res.set(http::field::access_control_max_age, kPreflightMaxAge);
   res.content_length(0);
   return res;
 }
@@ -143,26 +203,95 @@ void LogRequest(const HttpRequest& request, std::string_view name, unsigned stat
 
 }  // namespace
 
+// ---- HttpResponse
+
+void HttpResponse::set(std::string_view name, std::string_view value) {
+  fields_.append(name);
+  fields_.append(": ");
+  fields_.append(value);
+  fields_.append("\r\n");
+}
+
+void HttpResponse::set(http::field name, std::string_view value) {
+  set(Std(http::to_string(name)), value);
+}
+
+void HttpResponse::content_length(uint64_t length) {
+  char digits[24];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), length);
+  set(http::field::content_length, std::string_view(digits, static_cast<size_t>(end - digits)));
+}
+
+std::optional<std::string_view> HttpResponse::Find(std::string_view name) const {
+  std::string_view rest = fields_;
+  while (!rest.empty()) {
+    const size_t eol = rest.find("\r\n");
+    const std::string_view line = rest.substr(0, eol);
+    rest.remove_prefix(eol + 2);
+    const size_t colon = line.find(": ");
+    if (EqualsNoCase(line.substr(0, colon), name)) return line.substr(colon + 2);
+  }
+  return std::nullopt;
+}
+
+boost::beast::string_view HttpResponse::operator[](std::string_view name) const {
+  if (EqualsNoCase(name, "Connection")) {
+    if (version_ >= 11 && !keep_alive_) return "close";
+    if (version_ < 11 && keep_alive_) return "keep-alive";
+    return {};
+  }
+  return Beast(Find(name).value_or(std::string_view()));
+}
+
+boost::beast::string_view HttpResponse::operator[](http::field name) const {
+  return (*this)[Std(http::to_string(name))];
+}
+
+bool HttpResponse::has(http::field name) const {
+  return Find(Std(http::to_string(name))).has_value();
+}
+
+void HttpResponse::Render(std::string* out) const {
+  out->clear();
+  const std::string_view reason = Std(http::obsolete_reason(static_cast<http::status>(status_)));
+  out->reserve(32 + reason.size() + fields_.size() + 32 + body_.size());
+  out->append(version_ == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  const char digits[3] = {static_cast<char>('0' + status_ / 100 % 10),
+                          static_cast<char>('0' + status_ / 10 % 10),
+                          static_cast<char>('0' + status_ % 10)};
+  out->append(digits, 3);
+  out->push_back(' ');
+  out->append(reason);
+  out->append("\r\n");
+  out->append(fields_);
+  if (version_ >= 11 && !keep_alive_) out->append("Connection: close\r\n");
+  if (version_ < 11 && keep_alive_) out->append("Connection: keep-alive\r\n");
+  out->append("\r\n");
+  out->append(body_);
+}
+
+// ---- DynamoHttp
+
 DynamoHttp::DynamoHttp(Options options) : options_(std::move(options)) {}
 
 void DynamoHttp::Handle(HttpRequest request, std::string client, Send send) const {
   const Clock::time_point start = Clock::now();
   const size_t bytes_in = request.body().size();
-  const std::string target_path(request.target());
+  const std::string_view target_path = Std(request.target());
+  const RequestFields fields(request);
 
   // The checks and their order are DynamoDB's (as dynalite mirrors them): CORS
   // preflight, then the health check, then method and content type. Only then is
   // the body looked at, by the core.
-  if (request.find(http::field::origin) != request.end() &&
-      request.method() == http::verb::options) {
-    HttpResponse res = Preflight(request, options_.new_request_id());
+  if (fields.origin && request.method() == http::verb::options) {
+    HttpResponse res = Preflight(request, fields, options_.new_request_id());
     LogRequest(request, target_path, res.result_int(), bytes_in, 0, start, client);
     send(std::move(res));
     return;
   }
 
   if (request.method() == http::verb::get) {
-    const ReplyShape shape(request);
+    const ReplyShape shape(request, fields);
     HttpResponse res = NewResponse(http::status::ok, shape, options_.new_request_id());
     SetBody(res, shape, std::string(kHealthBody));
     LogRequest(request, target_path, res.result_int(), bytes_in, kHealthBody.size(), start,
@@ -171,12 +300,12 @@ void DynamoHttp::Handle(HttpRequest request, std::string client, Send send) cons
     return;
   }
 
-  const std::string_view media_type = MediaType(Std(request[http::field::content_type]));
+  const std::string_view media_type = MediaType(fields.content_type);
   const bool json_media = media_type == kJson || media_type == kAmzJson;
   // An empty body with any content type goes on to the core, which answers it
   // with a SerializationException (after the target and auth checks).
   if (request.method() != http::verb::post || (!request.body().empty() && !json_media)) {
-    const ReplyShape shape(request);
+    const ReplyShape shape(request, fields);
     HttpResponse res = NewResponse(http::status::not_found, shape, options_.new_request_id());
     SetBody(res, shape, std::string(kUnknownOperationBody));
     LogRequest(request, target_path, res.result_int(), bytes_in, kUnknownOperationBody.size(),
@@ -190,17 +319,17 @@ void DynamoHttp::Handle(HttpRequest request, std::string client, Send send) cons
   const std::string_view response_type = media_type == kAmzJson ? kAmzJson : kJson;
 
   Operation op;
-  op.target = std::string(request["X-Amz-Target"]);
-  op.authorization = std::string(request[http::field::authorization]);
+  op.target = std::string(fields.target);
+  op.authorization = std::string(fields.authorization);
   // An empty header counts as absent, as in DynamoDB.
-  op.has_date = !request["X-Amz-Date"].empty() || !request[http::field::date].empty();
+  op.has_date = fields.has_date;
   op.client = client;
   op.body = std::move(request.body());
 
   // Only what the answer needs travels with the callback, not the request: its
   // fields are freed now rather than when the core answers. The target is kept
   // for the log line, and only when that line will be written.
-  const ReplyShape shape(request);
+  const ReplyShape shape(request, fields);
   std::string log_target;
   if (Logger()->should_log(spdlog::level::debug)) log_target = op.target;
   // `this` outlives the callback: the session that will call `send` owns the
@@ -213,7 +342,7 @@ void DynamoHttp::Handle(HttpRequest request, std::string client, Send send) cons
     HttpResponse res =
         NewResponse(static_cast<http::status>(response.http_status), shape,
                     response.request_id.empty() ? generated_id : response.request_id);
-    res.set(http::field::content_type, Beast(response_type));
+    res.set(http::field::content_type, response_type);
     const size_t bytes_out = response.body.size();
     SetBody(res, shape, std::move(response.body));
     const std::string_view name = !response.operation.empty() ? std::string_view(response.operation)

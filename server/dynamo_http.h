@@ -8,10 +8,16 @@
 // here: HttpSession does the I/O.
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/field.hpp>
 #include <boost/beast/http/message.hpp>
+#include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include "pipeline/operation.h"
@@ -19,7 +25,58 @@
 namespace dynemu::server {
 
 using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
-using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+
+// An answer of the server: status, version, keep-alive, the header fields as
+// the lines they will be sent as, and the body. A Beast response keeps each
+// field in an allocation of its own, linked in a list and a tree; the answers
+// here have five or six fields, each set once by the code that makes it, so
+// they are rendered as they are set and sent as they are.
+class HttpResponse {
+ public:
+  HttpResponse() = default;
+  HttpResponse(boost::beast::http::status status, unsigned version)
+      : status_(static_cast<unsigned>(status)), version_(version), keep_alive_(version >= 11) {}
+
+  unsigned result_int() const { return status_; }
+  unsigned version() const { return version_; }
+
+  // As Beast's: HTTP/1.1 keeps the connection unless told "Connection: close",
+  // HTTP/1.0 closes it unless told "Connection: keep-alive". Render writes the
+  // field when keep-alive differs from the version's default.
+  bool keep_alive() const { return keep_alive_; }
+  void keep_alive(bool keep) { keep_alive_ = keep; }
+  // Every answer carries a Content-Length, so only "close" ends the connection.
+  bool need_eof() const { return !keep_alive_; }
+
+  // Adds a field. Each name is set once per response (the callers see to it).
+  void set(std::string_view name, std::string_view value);
+  void set(boost::beast::http::field name, std::string_view value);
+  void content_length(uint64_t length);
+
+  // The value of a field, or "" when it is not set; names compare without case.
+  // Connection comes from keep_alive().
+  boost::beast::string_view operator[](std::string_view name) const;
+  boost::beast::string_view operator[](boost::beast::http::field name) const;
+  bool has(boost::beast::http::field name) const;
+
+  const std::string& body() const { return body_; }
+  std::string& body() { return body_; }
+
+  // Replaces *out with the message as HTTP/1.x bytes: the status line, the
+  // fields in the order they were set, Connection when needed, the blank line
+  // and the body.
+  void Render(std::string* out) const;
+
+ private:
+  unsigned status_ = 200;
+  unsigned version_ = 11;
+  bool keep_alive_ = true;
+  // The value of the field named `name` (not Connection), or nullopt.
+  std::optional<std::string_view> Find(std::string_view name) const;
+
+  std::string fields_;  // "Name: value\r\n" per field
+  std::string body_;
+};
 
 // Runs one Operation and calls its callback exactly once with the Response, on
 // any thread, before or after returning. main() wires Pipeline::Run here; tests

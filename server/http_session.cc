@@ -48,34 +48,6 @@ std::string PeerName(const SessionSocket& socket) {
   return host + ":" + std::to_string(peer.port());
 }
 
-// Renders `res` as HTTP/1.x bytes into *out (replacing its content): the status
-// line, the fields in their order, the blank line, the body. Every response the
-// server makes carries its Content-Length (or an empty body), so nothing is
-// chunked.
-void SerializeResponse(const HttpResponse& res, std::string* out) {
-  out->clear();
-  const beast::string_view reason = res.reason();
-  out->append(res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
-  const unsigned code = res.result_int();
-  const char digits[3] = {static_cast<char>('0' + code / 100 % 10),
-                          static_cast<char>('0' + code / 10 % 10),
-                          static_cast<char>('0' + code % 10)};
-  out->append(digits, 3);
-  out->push_back(' ');
-  out->append(reason.data(), reason.size());
-  out->append("\r\n");
-  for (const auto& field : res) {
-    const beast::string_view name = field.name_string();
-    const beast::string_view value = field.value();
-    out->append(name.data(), name.size());
-    out->append(": ");
-    out->append(value.data(), value.size());
-    out->append("\r\n");
-  }
-  out->append("\r\n");
-  out->append(res.body());
-}
-
 bool IsHttpParseError(const beast::error_code& ec) {
   return &ec.category() == &http::make_error_code(http::error::bad_method).category();
 }
@@ -358,10 +330,10 @@ void HttpSession::DoWrite() {
   HttpResponse& response = *queue_.front().response;
   if (shutting_down_) response.keep_alive(false);
   writing_ = true;
-  // The response is rendered into one buffer and written with one call: Beast's
-  // serializer walks a chain of buffer views per write (perf: ~8% of the CPU
-  // of a GetItem load), and this is the whole of what it would send.
-  SerializeResponse(response, &write_buffer_);
+  // The response is rendered into one buffer and written with one call (Beast's
+  // serializer walked a chain of buffer views per write: ~8% of the CPU of a
+  // GetItem load).
+  response.Render(&write_buffer_);
   // Most answers fit in the socket's send buffer: write now, without the
   // asynchronous round trip (a posted completion, a write timer armed and
   // cancelled), and wait, under the write deadline, only for what does not fit.

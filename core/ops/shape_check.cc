@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -323,49 +324,76 @@ bool InRanges(const RegexState& st, uint32_t cp) {
   return false;
 }
 
+// A set of NFA states, added to at most once each between Clear() calls; fixed
+// storage, as every request's names go through here.
+class StateSet {
+ public:
+  static constexpr size_t kCapacity = std::size(kRegexStates);
+  void Clear() {
+    size_ = 0;
+    member_.reset();
+  }
+  bool Insert(int st) {
+    if (member_.test(static_cast<size_t>(st))) return false;
+    member_.set(static_cast<size_t>(st));
+    states_[size_++] = static_cast<int16_t>(st);
+    return true;
+  }
+  const int16_t* begin() const { return states_.data(); }
+  const int16_t* end() const { return states_.data() + size_; }
+  bool empty() const { return size_ == 0; }
+
+ private:
+  std::bitset<kCapacity> member_;
+  std::array<int16_t, kCapacity> states_;
+  size_t size_ = 0;
+};
+
+// Adds to `set` the states reachable from `start` without consuming input; only
+// the consuming and accepting ones are kept. Each state enters `seen` once, and
+// a split state pushes two, so the stack holds at most twice the states.
+void AddClosure(StateSet* seen, StateSet* set, int start) {
+  std::array<int16_t, 2 * StateSet::kCapacity + 1> stack;
+  size_t depth = 0;
+  stack[depth++] = static_cast<int16_t>(start);
+  while (depth > 0) {
+    const int st = stack[--depth];
+    if (!seen->Insert(st)) continue;
+    const RegexState& state = kRegexStates[st];
+    if (state.kind == 1) {
+      stack[depth++] = state.out2;
+      stack[depth++] = state.out1;
+    } else {
+      set->Insert(st);
+    }
+  }
+}
+
 // Java's Matcher.matches(): the whole string. Simulates the NFA over all its
 // states at once, so the time is linear in the input and no input can recurse.
 bool MatchesPattern(const ModelPattern& pattern, std::string_view s) {
-  constexpr size_t kStates = std::size(kRegexStates);
-  std::vector<uint32_t> mark(kStates, 0);
-  uint32_t generation = 0;
-  std::vector<int> current, next, stack;
-  auto add_closure = [&](std::vector<int>& set, int start) {
-    stack.push_back(start);
-    while (!stack.empty()) {
-      int st = stack.back();
-      stack.pop_back();
-      if (mark[st] == generation) continue;
-      mark[st] = generation;
-      const RegexState& state = kRegexStates[st];
-      if (state.kind == 1) {
-        stack.push_back(state.out2);
-        stack.push_back(state.out1);
-      } else {
-        set.push_back(st);
-      }
-    }
-  };
-  generation++;
-  add_closure(current, pattern.start);
+  StateSet sets[2];
+  StateSet seen;
+  StateSet* current = &sets[0];
+  StateSet* next = &sets[1];
+  AddClosure(&seen, current, pattern.start);
   size_t i = 0;
-  while (i < s.size() && !current.empty()) {
-    uint32_t cp = NextCodePoint(s, &i);
-    generation++;
-    next.clear();
-    for (int st : current) {
+  while (i < s.size() && !current->empty()) {
+    const uint32_t cp = NextCodePoint(s, &i);
+    seen.Clear();
+    next->Clear();
+    for (int st : *current) {
       const RegexState& state = kRegexStates[st];
-      if (state.kind == 0 && InRanges(state, cp)) add_closure(next, state.out1);
+      if (state.kind == 0 && InRanges(state, cp)) AddClosure(&seen, next, state.out1);
     }
-    current.swap(next);
+    std::swap(current, next);
   }
   if (i < s.size()) return false;
-  for (int st : current) {
+  for (int st : *current) {
     if (kRegexStates[st].kind == 2) return true;
   }
   return false;
 }
-
 
 bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
