@@ -94,7 +94,8 @@ HttpSession::HttpSession(SessionSocket&& socket, std::shared_ptr<const DynamoHtt
     : stream_(std::move(socket)),
       http_(std::move(http)),
       options_(options),
-      sessions_(std::move(sessions)) {
+      sessions_(std::move(sessions)),
+      wait_timer_(stream_.get_executor()) {
   client_ = PeerName(stream_.socket());
   // Responses are written whole, but a pipelined client should not wait for
   // Nagle to release the small ones.
@@ -139,15 +140,14 @@ void HttpSession::DoRead() {
     return;
   }
   read_state_ = ReadState::kWaiting;
-  // tcp_stream fixes an operation's deadline when it starts (and expires_* calls
-  // leave pending operations alone). While requests are in flight the connection
-  // is busy, not idle, so this wait gets no deadline; OnWrite restarts it with
-  // the idle deadline once the last answer is written.
+  // While requests are in flight the connection is busy, not idle, so the wait
+  // gets no deadline; OnWrite gives it one once the last answer is written.
   if (queue_.empty()) {
-    stream_.expires_after(first_request_ ? options_.read_timeout : options_.idle_timeout);
+    StartWaitDeadline();
   } else {
-    stream_.expires_never();
+    wait_deadline_ = TimePoint::max();
   }
+  stream_.expires_never();
   // Waiting for the first byte separately lets the keep-alive wait and the read
   // of a request have different deadlines.
   stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
@@ -155,14 +155,41 @@ void HttpSession::DoRead() {
                                                     shared_from_this()));
 }
 
-void HttpSession::OnFirstBytes(beast::error_code ec, size_t bytes) {
-  if (restart_wait_ && ec == net::error::operation_aborted && !closed_) {
-    restart_wait_ = false;
-    read_state_ = ReadState::kNone;
-    DoRead();
+void HttpSession::StartWaitDeadline() {
+  const TimePoint now = std::chrono::steady_clock::now();
+  wait_deadline_ = now + (first_request_ ? options_.read_timeout : options_.idle_timeout);
+  if (wait_timer_armed_) return;  // it wakes up earlier and moves on to this one
+  wait_timer_armed_ = true;
+  wait_timer_.expires_at(wait_deadline_);
+  // A weak reference: the timer must not keep a closed session alive until it
+  // fires. Destroying the session cancels the wait.
+  wait_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    if (auto self = weak.lock()) self->OnWaitTimer(ec);
+  });
+}
+
+void HttpSession::OnWaitTimer(beast::error_code ec) {
+  wait_timer_armed_ = false;
+  if (ec || closed_) return;
+  const bool idle_wait = read_state_ == ReadState::kWaiting && queue_.empty() && !writing_;
+  if (!idle_wait || wait_deadline_ == TimePoint::max()) return;  // the next wait re-arms it
+  if (std::chrono::steady_clock::now() < wait_deadline_) {
+    wait_timer_armed_ = true;
+    wait_timer_.expires_at(wait_deadline_);
+    wait_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      if (auto self = weak.lock()) self->OnWaitTimer(ec);
+    });
     return;
   }
-  restart_wait_ = false;
+  // As tcp_stream on a deadline: the socket is closed, and the pending read
+  // ends with operation_aborted, which OnReadError ignores once closed_ is set.
+  Logger()->debug("{}: timed out, connection closed", client_);
+  closed_ = true;
+  read_done_ = true;
+  stream_.close();
+}
+
+void HttpSession::OnFirstBytes(beast::error_code ec, size_t bytes) {
   if (ec) return OnReadError(ec);
   buffer_.commit(bytes);
   DoReadHeader();
@@ -386,11 +413,8 @@ void HttpSession::OnWrite(beast::error_code ec, size_t bytes) {
     }
     if (read_state_ == ReadState::kWaiting) {
       // The wait for the next request began while this answer was in flight,
-      // without a deadline: restart it with the idle one. Nothing else is pending,
-      // so the cancel reaches only that read.
-      restart_wait_ = true;
-      beast::error_code ignored;
-      stream_.socket().cancel(ignored);
+      // without a deadline: from now on it has the idle one.
+      StartWaitDeadline();
     }
   }
   DoWrite();
@@ -438,6 +462,7 @@ void HttpSession::DoClose() {
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   stream_.close();  // also cancels the stream's timers
+  wait_timer_.cancel();
 }
 
 }  // namespace dynemu::server

@@ -18,6 +18,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/basic_stream.hpp>
@@ -105,6 +106,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   };
 
   void DoRead();
+  // The wait for the first byte of a request has a deadline only while nothing
+  // is in flight: the read timeout before a connection's first request, then
+  // the idle timeout. It starts now; wait_timer_ enforces it lazily.
+  void StartWaitDeadline();
+  void OnWaitTimer(boost::beast::error_code ec);
   void OnFirstBytes(boost::beast::error_code ec, size_t bytes);
   void DoReadHeader();
   // Feeds the bytes already in buffer_ to the parser; stops when they run out or
@@ -146,9 +152,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   bool writing_ = false;
   bool shutting_down_ = false;
   bool closed_ = false;
-  bool restart_wait_ = false;  // the pending wait was cancelled to be restarted
   int sync_depth_ = 0;          // handlers running inside DoReadHeader or DoWrite
   TimePoint read_deadline_{};
+  // The wait for a request's first byte is not given to tcp_stream, whose
+  // deadline is a timer armed and cancelled for every read (each a trip through
+  // the reactor's timer queue and a posted completion). The wait's deadline is a
+  // time point instead; wait_timer_ fires at the earliest moment it could pass,
+  // and when it has moved on, sleeps again until the new one. Armed at most once.
+  TimePoint wait_deadline_ = TimePoint::max();  // max: the wait has no deadline
+  boost::asio::steady_timer wait_timer_;
+  bool wait_timer_armed_ = false;
   std::vector<char> drain_buffer_;
   // The bytes of the response being written. Reused, so that a connection stops
   // allocating for its writes once it has seen its largest answer.

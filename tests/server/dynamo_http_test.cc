@@ -657,6 +657,25 @@ TEST(HttpServerTest, IdleKeepAliveConnectionIsClosedButNotWhileARequestRuns) {
   EXPECT_GE(SteadyClock::now() - start, 150ms);
 }
 
+TEST(HttpServerTest, IdleDeadlineMovesWithEachRequest) {
+  SessionOptions options;
+  options.idle_timeout = 300ms;
+  options.read_timeout = 300ms;
+  TestServer server(options);
+  Client client(server.port());
+  // Requests 100 ms apart for over a second: the connection is never idle for
+  // 300 ms, though the first deadline (and those after) pass while it is used.
+  for (int i = 0; i < 12; ++i) {
+    WireResponse res = client.RoundTrip(Post("Test.Echo", "{}"));
+    ASSERT_EQ(res.result_int(), 200) << "request " << i;
+    std::this_thread::sleep_for(100ms);
+  }
+  // Then idle: closed, and not before the idle timeout from the last answer.
+  const auto start = SteadyClock::now();
+  EXPECT_TRUE(client.WaitClosed(2s));
+  EXPECT_GE(SteadyClock::now() - start, 150ms);
+}
+
 TEST(HttpServerTest, GarbageGetsTheConnectionClosedAndTheServerLives) {
   TestServer server;
   std::mt19937 rng(42);
