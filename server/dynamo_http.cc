@@ -7,6 +7,7 @@
 #include <string_view>
 #include <utility>
 
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -36,15 +37,9 @@ using Clock = std::chrono::steady_clock;
 std::string_view Std(boost::beast::string_view s) { return {s.data(), s.size()}; }
 boost::beast::string_view Beast(std::string_view s) { return {s.data(), s.size()}; }
 
+// ASCII letters compare without case, as HTTP field names do.
 bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); i++) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
+  return boost::beast::iequals(Beast(a), Beast(b));
 }
 
 const std::shared_ptr<spdlog::logger>& Logger() {

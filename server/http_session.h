@@ -2,8 +2,10 @@
 
 // One HTTP/1.1 connection: reads requests, hands them to DynamoHttp, writes the
 // responses back in request order. Beast's advanced-server shape: a strand per
-// connection (the socket's executor), do_x/on_x steps, tcp_stream deadlines, a
-// parser body limit and a bounded queue of responses for pipelined requests.
+// connection (the socket's executor), do_x/on_x steps, tcp_stream deadlines for
+// a request's reads and an answer's writes (a lazy one for the wait between
+// requests), a parser body limit and a bounded queue of responses for pipelined
+// requests.
 
 #include <chrono>
 #include <cstddef>
