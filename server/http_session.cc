@@ -158,7 +158,10 @@ void HttpSession::DoRead() {
 void HttpSession::StartWaitDeadline() {
   const TimePoint now = std::chrono::steady_clock::now();
   wait_deadline_ = now + (first_request_ ? options_.read_timeout : options_.idle_timeout);
-  if (wait_timer_armed_) return;  // it wakes up earlier and moves on to this one
+  if (!wait_timer_armed_) ArmWaitTimer();  // else it wakes earlier and moves on to this one
+}
+
+void HttpSession::ArmWaitTimer() {
   wait_timer_armed_ = true;
   wait_timer_.expires_at(wait_deadline_);
   // A weak reference: the timer must not keep a closed session alive until it
@@ -174,19 +177,14 @@ void HttpSession::OnWaitTimer(beast::error_code ec) {
   const bool idle_wait = read_state_ == ReadState::kWaiting && queue_.empty() && !writing_;
   if (!idle_wait || wait_deadline_ == TimePoint::max()) return;  // the next wait re-arms it
   if (std::chrono::steady_clock::now() < wait_deadline_) {
-    wait_timer_armed_ = true;
-    wait_timer_.expires_at(wait_deadline_);
-    wait_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
-      if (auto self = weak.lock()) self->OnWaitTimer(ec);
-    });
+    ArmWaitTimer();
     return;
   }
-  // As tcp_stream on a deadline: the socket is closed, and the pending read
-  // ends with operation_aborted, which OnReadError ignores once closed_ is set.
+  // The pending read ends with operation_aborted, which OnReadError ignores once
+  // the session is closed.
   Logger()->debug("{}: timed out, connection closed", client_);
-  closed_ = true;
   read_done_ = true;
-  stream_.close();
+  DoClose();
 }
 
 void HttpSession::OnFirstBytes(beast::error_code ec, size_t bytes) {

@@ -112,6 +112,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // is in flight: the read timeout before a connection's first request, then
   // the idle timeout. It starts now; wait_timer_ enforces it lazily.
   void StartWaitDeadline();
+  void ArmWaitTimer();  // for wait_deadline_
   void OnWaitTimer(boost::beast::error_code ec);
   void OnFirstBytes(boost::beast::error_code ec, size_t bytes);
   void DoReadHeader();
