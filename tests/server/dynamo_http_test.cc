@@ -634,6 +634,14 @@ TEST(HttpServerTest, SlowClientIsDroppedWhileOthersAreServed) {
   EXPECT_EQ(server.core().calls(), 3);
 }
 
+// Session options whose read and idle timeouts are both `timeout`.
+SessionOptions WithTimeouts(std::chrono::milliseconds timeout) {
+  SessionOptions options;
+  options.read_timeout = timeout;
+  options.idle_timeout = timeout;
+  return options;
+}
+
 TEST(HttpServerTest, SilentNewConnectionIsDroppedAfterTheReadTimeout) {
   SessionOptions options;
   options.read_timeout = 200ms;
@@ -643,10 +651,7 @@ TEST(HttpServerTest, SilentNewConnectionIsDroppedAfterTheReadTimeout) {
 }
 
 TEST(HttpServerTest, IdleKeepAliveConnectionIsClosedButNotWhileARequestRuns) {
-  SessionOptions options;
-  options.idle_timeout = 200ms;
-  options.read_timeout = 200ms;
-  TestServer server(options);
+  TestServer server(WithTimeouts(200ms));
   Client client(server.port());
   // The delayed answer (300 ms) outlasts both timeouts: in flight is not idle.
   WireResponse res = client.RoundTrip(Post("Test.Delay", "{}"));
@@ -658,10 +663,7 @@ TEST(HttpServerTest, IdleKeepAliveConnectionIsClosedButNotWhileARequestRuns) {
 }
 
 TEST(HttpServerTest, IdleDeadlineMovesWithEachRequest) {
-  SessionOptions options;
-  options.idle_timeout = 300ms;
-  options.read_timeout = 300ms;
-  TestServer server(options);
+  TestServer server(WithTimeouts(300ms));
   Client client(server.port());
   // Requests 100 ms apart for over a second: the connection is never idle for
   // 300 ms, though the first deadline (and those after) pass while it is used.
