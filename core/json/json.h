@@ -52,14 +52,15 @@ using Document = rapidjson::Document;
 using StringBuffer = rapidjson::StringBuffer;
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-// Requests nested deeper than this are refused before parsing. DynamoDB allows 32
+// Requests nested deeper than this are refused, the parse stopping there. DynamoDB allows 32
 // levels of nested attribute values, each two JSON levels deep, plus the envelope.
 constexpr int kMaxDepth = 100;
 
 // Parses `text` (a whole request body) into *doc.
 // Returns SerializationException, with no message as DynamoDB sends it, when the
 // text is not one JSON value, is not valid UTF-8, or nests deeper than kMaxDepth.
-// The depth is checked by a linear pre-scan, so no input can exhaust the stack.
+// The parse is iterative and stops past kMaxDepth, so no input can exhaust the
+// stack, and no document deeper than kMaxDepth is ever built.
 Status Parse(std::string_view text, Document* doc);
 // The same, for text held in a std::string: faster, as it relies on the NUL
 // that ends every std::string (the request bodies take this one).

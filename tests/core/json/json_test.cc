@@ -100,6 +100,26 @@ TEST(JsonParseTest, RefusesNestingPastTheLimit) {
   // Brackets inside strings, after escaped quotes, do not count.
   std::string quoted = "{\"k\":\"\\\"" + std::string(kMaxDepth + 10, '[') + "\"}";
   EXPECT_TRUE(Parses(quoted));
+  // Depth is counted down as containers close: siblings at the limit pass, and
+  // one past it fails wherever it stands; objects and arrays count alike.
+  const auto nested = [](int depth) {
+    std::string open, close;
+    for (int i = 0; i < depth; ++i) {
+      if (i % 2 == 0) {
+        open += "{\"a\":";
+        close = "}" + close;
+      } else {
+        open += "[";
+        close = "]" + close;
+      }
+    }
+    return open + "1" + close;
+  };
+  const std::string at_limit = nested(kMaxDepth - 1);
+  EXPECT_TRUE(Parses("[" + at_limit + "," + at_limit + "," + at_limit + "]"));
+  EXPECT_FALSE(Parses("[" + at_limit + "," + nested(kMaxDepth) + "," + at_limit + "]"));
+  EXPECT_TRUE(Parses(nested(kMaxDepth)));
+  EXPECT_FALSE(Parses(nested(kMaxDepth + 1)));
 }
 
 TEST(JsonFindMemberTest, FirstOfTheNameAndNullAsAbsent) {
