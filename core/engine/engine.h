@@ -149,6 +149,9 @@ class Engine {
     std::optional<Item> old_image;
     std::optional<Item> new_image;
     std::vector<IndexWrite> index_writes;  // filled by CommitItems
+    // The key's base row key when the caller already made it (WriteItem does, to
+    // read and lock the item); empty, CommitItems makes it.
+    std::string row_key;
   };
 
   // Commits `changes` all or nothing: fires write.pre for each (which may fail,

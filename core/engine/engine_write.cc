@@ -112,6 +112,7 @@ Result<Engine::WriteResult> Engine::WriteItem(const TableDescription& table, con
   ItemChange& change = changes[0];
   change.table = &table;
   change.key = key;
+  change.row_key = row_key;
   DYN_ASSIGN_OR_RETURN(auto old_bytes, store_.Get(row_key));
   if (old_bytes) {
     DYN_ASSIGN_OR_RETURN(Item old_item, item_codec::Decode(*old_bytes));
@@ -209,7 +210,10 @@ Result<int64_t> Engine::CommitItems(std::vector<ItemChange>& changes, std::strin
       return Status(ErrorCode::kResourceNotFound, "Requested resource not found");
     }
     TableDelta& delta = deltas[table->table_id];
-    const std::string row_key = BaseRowKey(*table, change.key);
+    // A table keeps its id and key schema for life: a row key made from the
+    // request's description holds for the current one.
+    if (change.row_key.empty()) change.row_key = BaseRowKey(*table, change.key);
+    const std::string& row_key = change.row_key;
     if (change.old_image) {
       delta.base.item_count -= 1;
       delta.base.size_bytes -= static_cast<int64_t>(ItemSize(*change.old_image));

@@ -15,7 +15,7 @@ bool Present(const json::Value& request, std::string_view member) {
   return json::FindMember(request, member) != nullptr;
 }
 
-std::string JoinBraced(const std::vector<std::string_view>& names) {
+std::string JoinBraced(const ParamNames& names) {
   std::string out = "{";
   for (size_t i = 0; i < names.size(); i++) {
     if (i > 0) out += ", ";
@@ -49,12 +49,12 @@ Result<ConditionExpression> CompileCondition(ExpressionKind kind, std::string_vi
 }  // namespace
 
 Status CheckExpressionParams(const json::Value& request, const ExpressionParams& params) {
-  std::vector<std::string_view> used_expressions;
+  ParamNames used_expressions;
   for (std::string_view e : params.expressions) {
     if (Present(request, e)) used_expressions.push_back(e);
   }
   if (!used_expressions.empty()) {
-    std::vector<std::string_view> used_legacy;
+    ParamNames used_legacy;
     for (std::string_view n : params.non_expressions) {
       // Query: KeyConditions with FilterExpression or ProjectionExpression is fine
       // as long as there is no KeyConditionExpression.
@@ -71,7 +71,7 @@ Status CheckExpressionParams(const json::Value& request, const ExpressionParams&
   if (Present(request, "ExpressionAttributeNames") && used_expressions.empty()) {
     return ValidationError("ExpressionAttributeNames can only be specified when using expressions");
   }
-  std::vector<std::string_view> value_expressions;
+  ParamNames value_expressions;
   for (std::string_view e : params.expressions) {
     if (e != "ProjectionExpression") value_expressions.push_back(e);
   }

@@ -4,6 +4,9 @@
 // does it for every operation that takes them (PutItem, UpdateItem, DeleteItem,
 // GetItem, Query, Scan, and the transaction and batch forms).
 
+#include <array>
+#include <cstdlib>
+#include <initializer_list>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -14,11 +17,37 @@
 
 namespace dynemu::expr {
 
+// A few parameter names, held in place: the checks below run on every request
+// and would otherwise allocate for each list they build.
+class ParamNames {
+ public:
+  static constexpr size_t kCapacity = 4;
+
+  constexpr ParamNames() = default;
+  constexpr ParamNames(std::initializer_list<std::string_view> names) {
+    for (std::string_view n : names) push_back(n);
+  }
+
+  constexpr void push_back(std::string_view name) {
+    if (size_ == kCapacity) std::abort();  // a list is written in the code, never from input
+    names_[size_++] = name;
+  }
+  constexpr const std::string_view* begin() const { return names_.data(); }
+  constexpr const std::string_view* end() const { return names_.data() + size_; }
+  constexpr size_t size() const { return size_; }
+  constexpr bool empty() const { return size_ == 0; }
+  constexpr std::string_view operator[](size_t i) const { return names_[i]; }
+
+ private:
+  std::array<std::string_view, kCapacity> names_{};
+  size_t size_ = 0;
+};
+
 // Which expression parameters an operation has, and its legacy parameters that
 // cannot be mixed with them, each in the order DynamoDB lists them in messages.
 struct ExpressionParams {
-  std::vector<std::string_view> expressions;  // e.g. {"UpdateExpression", "ConditionExpression"}
-  std::vector<std::string_view> non_expressions;  // e.g. {"AttributeUpdates", "Expected"}
+  ParamNames expressions;      // e.g. {"UpdateExpression", "ConditionExpression"}
+  ParamNames non_expressions;  // e.g. {"AttributeUpdates", "Expected"}
 };
 
 // The first of the checks of expression and legacy parameters, with DynamoDB's

@@ -171,9 +171,8 @@ Status DecodeAction(ActionKind kind, const json::Value& body, WriteAction* actio
   action->kind = kind;
   const bool is_update = kind == ActionKind::kUpdate;
   expr::ExpressionParams params;
-  params.expressions = is_update
-                           ? std::vector<std::string_view>{"UpdateExpression", "ConditionExpression"}
-                           : std::vector<std::string_view>{"ConditionExpression"};
+  params.expressions = is_update ? expr::ParamNames{"UpdateExpression", "ConditionExpression"}
+                                 : expr::ParamNames{"ConditionExpression"};
   DYN_RETURN_IF_ERROR(expr::CheckExpressionParams(body, params));
   action->table_name = std::string(StringMember(body, "TableName"));
   if (kind == ActionKind::kPut) {

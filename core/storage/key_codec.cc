@@ -1,5 +1,7 @@
 #include "storage/key_codec.h"
 
+#include <cstring>
+
 #include "base/check.h"
 
 namespace dynemu::key_codec {
@@ -45,9 +47,16 @@ void AppendBigEndian32(uint32_t v, std::string* dst) {
 // before its extensions. The terminator pair appears nowhere else, so no encoding is
 // a prefix of another.
 void AppendBytes(std::string_view bytes, std::string* dst) {
-  for (char c : bytes) {
-    dst->push_back(c);
-    if (c == '\0') dst->push_back(static_cast<char>(0xFF));
+  // Runs without a zero byte are appended whole; each zero is followed by 0xFF.
+  while (!bytes.empty()) {
+    const void* zero = std::memchr(bytes.data(), '\0', bytes.size());
+    const size_t run = zero ? static_cast<size_t>(static_cast<const char*>(zero) - bytes.data())
+                            : bytes.size();
+    dst->append(bytes.data(), run);
+    if (zero == nullptr) break;
+    dst->push_back('\0');
+    dst->push_back(static_cast<char>(0xFF));
+    bytes.remove_prefix(run + 1);
   }
   dst->push_back('\0');
   dst->push_back('\x01');
@@ -145,9 +154,10 @@ void AppendKeyValue(const AttributeValue& v, std::string* dst) {
 // high bits of short keys poorly, and the high bits choose the Scan segment. Both
 // steps are fixed arithmetic, so the hash never changes between builds or machines;
 // it must not, since it is part of every stored row key.
-uint32_t PartitionHash(const AttributeValue& pk) {
-  std::string encoded;
-  AppendKeyValue(pk, &encoded);
+namespace {
+
+// The hash of an encoded partition key value (AppendKeyValue's bytes).
+uint32_t HashEncoded(std::string_view encoded) {
   uint32_t h = 2166136261u;
   for (unsigned char c : encoded) {
     h ^= c;
@@ -159,6 +169,14 @@ uint32_t PartitionHash(const AttributeValue& pk) {
   h *= 0xc2b2ae35u;
   h ^= h >> 16;
   return h;
+}
+
+}  // namespace
+
+uint32_t PartitionHash(const AttributeValue& pk) {
+  std::string encoded;
+  AppendKeyValue(pk, &encoded);
+  return HashEncoded(encoded);
 }
 
 std::string RowKey(uint32_t table_id, uint8_t index_id, const AttributeValue& pk,
@@ -185,8 +203,17 @@ std::string IndexRowKey(uint32_t table_id, uint8_t index_id, const AttributeValu
 
 std::string PartitionPrefix(uint32_t table_id, uint8_t index_id, const AttributeValue& pk) {
   std::string key = DataPrefix(table_id, index_id);
-  AppendBigEndian32(PartitionHash(pk), &key);
+  // Room for the hash, the value and a short sort key: one allocation for most keys.
+  size_t value_bytes = 24;
+  if (pk.type() == ValueType::kS) value_bytes = pk.s().size();
+  if (pk.type() == ValueType::kB) value_bytes = pk.b().size();
+  key.reserve(key.size() + 4 + value_bytes + 32);
+  // The value is encoded once, after room for its hash, and hashed in place.
+  const size_t hash_at = key.size();
+  AppendBigEndian32(0, &key);
   AppendKeyValue(pk, &key);
+  const uint32_t hash = HashEncoded(std::string_view(key).substr(hash_at + 4));
+  for (int i = 0; i < 4; i++) key[hash_at + i] = static_cast<char>(hash >> (24 - 8 * i));
   return key;
 }
 

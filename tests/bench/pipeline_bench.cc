@@ -2,7 +2,8 @@
 // (JSON parse, shape check, signature header, handler, engine, LevelDB,
 // rendering): what the server spends per request besides its sockets. The
 // bodies are the load driver's (tools/bench/load_driver): PutItem of a ~1 KB
-// item with a random key, GetItem of one of 10,000 such items. Run with:
+// item with a random key, GetItem of one of 10,000 such items, UpdateItem
+// incrementing one of 1,000 counters under a condition on its value. Run with:
 //   cmake -S . -B build -DDYNEMU_BENCH=ON && ninja -C build pipeline_bench &&
 //   build/tests/bench/pipeline_bench            (LevelDB's in-memory Env)
 //   build/tests/bench/pipeline_bench --disk     (a temporary directory)
@@ -136,6 +137,28 @@ void BM_GetItem(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_GetItem)->Unit(benchmark::kMicrosecond);
+
+void BM_UpdateItem(benchmark::State& state) {
+  constexpr int kCounters = 1000;
+  Server server;
+  for (int i = 0; i < kCounters; ++i) {
+    server.Run(Op("PutItem", R"({"TableName":"bench","Item":{"id":{"S":"c)" + std::to_string(i) +
+                                 R"("},"cnt":{"N":"0"}}})"));
+  }
+  std::vector<int64_t> counters(kCounters, 0);
+  std::mt19937_64 rng(1);
+  for (auto _ : state) {
+    const size_t c = rng() % kCounters;
+    std::string body = R"({"TableName":"bench","Key":{"id":{"S":"c)" + std::to_string(c) +
+                       R"("}},"UpdateExpression":"SET cnt = cnt + :one","ConditionExpression":"cnt = :cur",)"
+                       R"("ExpressionAttributeValues":{":one":{"N":"1"},":cur":{"N":")" +
+                       std::to_string(counters[c]) + R"("}},"ReturnValues":"UPDATED_NEW"})";
+    Response response = server.Run(Op("UpdateItem", std::move(body)));
+    if (response.http_status != 200) state.SkipWithError(response.body.c_str());
+    ++counters[c];
+  }
+}
+BENCHMARK(BM_UpdateItem)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace dynemu

@@ -210,6 +210,9 @@ TEST(KeyCodecTest, StringEscaping) {
   EXPECT_EQ(Enc(AttributeValue::S(std::string("a\0b", 3))).substr(1), std::string("a\x00\xff"
                                                                                   "b\x00\x01",
                                                                                   6));
+  // Zeros at either end and side by side.
+  EXPECT_EQ(Enc(AttributeValue::B(std::string("\0\0x\0", 4))).substr(1),
+            std::string("\x00\xff\x00\xffx\x00\xff\x00\x01", 9));
 }
 
 TEST(KeyCodecTest, PartitionHashIsStable) {
