@@ -8,6 +8,7 @@
 #include <utility>
 
 #include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -79,54 +80,6 @@ boost::beast::string_view HttpDate() {
   return {text, length};
 }
 
-// The header fields the service reads, found in one walk over the request's
-// fields (each lookup by name would search them again). As Beast's lookups,
-// the first of repeated fields counts.
-struct RequestFields {
-  bool origin = false;  // the request named an Origin (CORS)
-  std::string_view content_type;
-  std::string_view target;  // X-Amz-Target
-  std::string_view authorization;
-  bool has_date = false;  // a non-empty X-Amz-Date or Date
-
-  explicit RequestFields(const HttpRequest& request) {
-    bool seen_content_type = false, seen_target = false, seen_authorization = false;
-    bool seen_amz_date = false, seen_date = false;
-    for (const auto& field : request) {
-      switch (field.name()) {
-        case http::field::origin:
-          origin = true;
-          break;
-        case http::field::content_type:
-          if (!seen_content_type) content_type = Std(field.value());
-          seen_content_type = true;
-          break;
-        case http::field::authorization:
-          if (!seen_authorization) authorization = Std(field.value());
-          seen_authorization = true;
-          break;
-        case http::field::date:
-          if (!seen_date) has_date |= !field.value().empty();
-          seen_date = true;
-          break;
-        case http::field::unknown: {
-          const std::string_view name = Std(field.name_string());
-          if (!seen_target && EqualsNoCase(name, "X-Amz-Target")) {
-            target = Std(field.value());
-            seen_target = true;
-          } else if (!seen_amz_date && EqualsNoCase(name, "X-Amz-Date")) {
-            has_date |= !field.value().empty();
-            seen_amz_date = true;
-          }
-          break;
-        }
-        default:
-          break;
-      }
-    }
-  }
-};
-
 // What shapes the answer to a request, kept instead of the request itself while
 // the core works on it.
 struct ReplyShape {
@@ -135,11 +88,11 @@ struct ReplyShape {
   bool origin = false;  // the request named an Origin (CORS)
   bool head = false;    // a HEAD request: headers without the body
 
-  ReplyShape(const HttpRequest& request, const RequestFields& fields)
-      : version(request.version()),
-        keep_alive(request.keep_alive()),
-        origin(fields.origin),
-        head(request.method() == http::verb::head) {}
+  explicit ReplyShape(const HttpRequest& request)
+      : version(request.version),
+        keep_alive(request.keep_alive),
+        origin(request.origin),
+        head(request.method == http::verb::head) {}
 };
 
 // A response with the headers every answer after the request was accepted gets:
@@ -164,15 +117,14 @@ void SetBody(HttpResponse& res, const ReplyShape& shape, std::string body) {
   if (!shape.head) res.body() = std::move(body);
 }
 
-HttpResponse Preflight(const HttpRequest& request, const RequestFields& fields,
-                       const std::string& request_id) {
-  HttpResponse res = NewResponse(http::status::ok, ReplyShape(request, fields), request_id);
+HttpResponse Preflight(const HttpRequest& request, const std::string& request_id) {
+  HttpResponse res = NewResponse(http::status::ok, ReplyShape(request), request_id);
   // The browser asks which headers and method it may use; DynamoDB echoes them.
-  if (auto it = request.find(http::field::access_control_request_headers); it != request.end()) {
-    res.set(http::field::access_control_allow_headers, Std(it->value()));
+  if (request.access_control_request_headers) {
+    res.set(http::field::access_control_allow_headers, *request.access_control_request_headers);
   }
-  if (auto it = request.find(http::field::access_control_request_method); it != request.end()) {
-    res.set(http::field::access_control_allow_methods, Std(it->value()));
+  if (request.access_control_request_method) {
+    res.set(http::field::access_control_allow_methods, *request.access_control_request_method);
   }
   res.set(http::field::access_control_max_age, kPreflightMaxAge);
   res.content_length(0);
@@ -193,10 +145,100 @@ void LogRequest(std::string_view method, std::string_view name, unsigned status,
 void LogRequest(const HttpRequest& request, std::string_view name, unsigned status,
                 size_t bytes_in, size_t bytes_out, Clock::time_point start,
                 const std::string& client) {
-  LogRequest(Std(request.method_string()), name, status, bytes_in, bytes_out, start, client);
+  LogRequest(request.method_name, name, status, bytes_in, bytes_out, start, client);
 }
 
 }  // namespace
+
+// ---- RequestParser
+
+HttpRequest RequestParser::release() {
+  request_.keep_alive = keep_alive();
+  return std::move(request_);
+}
+
+void RequestParser::on_request_impl(http::verb method, string_view method_str,
+                                    string_view target, int version, error_code&) {
+  request_.method = method;
+  request_.method_name.assign(method_str.data(), method_str.size());
+  request_.target.assign(target.data(), target.size());
+  request_.version = static_cast<unsigned>(version);
+}
+
+void RequestParser::on_response_impl(int, string_view, int, error_code& ec) {
+  ec = http::error::bad_method;  // a request parser never reads a status line
+}
+
+void RequestParser::on_field_impl(http::field name, string_view name_string, string_view value,
+                                  error_code&) {
+  // Keeps the first occurrence of `field` in *out, noting it in *seen.
+  auto keep = [&value](bool* seen, std::string* out) {
+    if (*seen) return;
+    *seen = true;
+    out->assign(value.data(), value.size());
+  };
+  switch (name) {
+    case http::field::origin:
+      request_.origin = true;
+      break;
+    case http::field::content_type:
+      keep(&seen_content_type_, &request_.content_type);
+      break;
+    case http::field::authorization:
+      keep(&seen_authorization_, &request_.authorization);
+      break;
+    case http::field::date:
+      if (!seen_date_) request_.has_date |= !value.empty();
+      seen_date_ = true;
+      break;
+    case http::field::expect:
+      if (!seen_expect_) request_.expect_continue = boost::beast::iequals(value, "100-continue");
+      seen_expect_ = true;
+      break;
+    case http::field::access_control_request_headers:
+      if (!request_.access_control_request_headers) {
+        request_.access_control_request_headers.emplace(value.data(), value.size());
+      }
+      break;
+    case http::field::access_control_request_method:
+      if (!request_.access_control_request_method) {
+        request_.access_control_request_method.emplace(value.data(), value.size());
+      }
+      break;
+    case http::field::unknown:
+      if (EqualsNoCase(Std(name_string), "X-Amz-Target")) {
+        keep(&seen_amz_target_, &request_.amz_target);
+      } else if (EqualsNoCase(Std(name_string), "X-Amz-Date")) {
+        if (!seen_amz_date_) request_.has_date |= !value.empty();
+        seen_amz_date_ = true;
+      }
+      break;
+    default:
+      break;  // the parser itself reads Content-Length, Transfer-Encoding, Connection
+  }
+}
+
+void RequestParser::on_header_impl(error_code&) {}
+
+void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                                      error_code&) {
+  // The parser has refused a length over its body limit already.
+  if (content_length) request_.body.reserve(static_cast<size_t>(*content_length));
+}
+
+size_t RequestParser::on_body_impl(string_view body, error_code&) {
+  request_.body.append(body.data(), body.size());
+  return body.size();
+}
+
+void RequestParser::on_chunk_header_impl(std::uint64_t, string_view, error_code&) {}
+
+size_t RequestParser::on_chunk_body_impl(std::uint64_t, string_view body, error_code&) {
+  request_.body.append(body.data(), body.size());
+  return body.size();
+}
+
+void RequestParser::on_finish_impl(error_code&) {}
 
 // ---- HttpResponse
 
@@ -271,22 +313,21 @@ DynamoHttp::DynamoHttp(Options options) : options_(std::move(options)) {}
 
 void DynamoHttp::Handle(HttpRequest request, std::string client, Send send) const {
   const Clock::time_point start = Clock::now();
-  const size_t bytes_in = request.body().size();
-  const std::string_view target_path = Std(request.target());
-  const RequestFields fields(request);
+  const size_t bytes_in = request.body.size();
+  const std::string_view target_path = request.target;
 
   // The checks and their order are DynamoDB's (as dynalite mirrors them): CORS
   // preflight, then the health check, then method and content type. Only then is
   // the body looked at, by the core.
-  if (fields.origin && request.method() == http::verb::options) {
-    HttpResponse res = Preflight(request, fields, options_.new_request_id());
+  if (request.origin && request.method == http::verb::options) {
+    HttpResponse res = Preflight(request, options_.new_request_id());
     LogRequest(request, target_path, res.result_int(), bytes_in, 0, start, client);
     send(std::move(res));
     return;
   }
 
-  if (request.method() == http::verb::get) {
-    const ReplyShape shape(request, fields);
+  if (request.method == http::verb::get) {
+    const ReplyShape shape(request);
     HttpResponse res = NewResponse(http::status::ok, shape, options_.new_request_id());
     SetBody(res, shape, std::string(kHealthBody));
     LogRequest(request, target_path, res.result_int(), bytes_in, kHealthBody.size(), start,
@@ -295,12 +336,12 @@ void DynamoHttp::Handle(HttpRequest request, std::string client, Send send) cons
     return;
   }
 
-  const std::string_view media_type = MediaType(fields.content_type);
+  const std::string_view media_type = MediaType(request.content_type);
   const bool json_media = media_type == kJson || media_type == kAmzJson;
   // An empty body with any content type goes on to the core, which answers it
   // with a SerializationException (after the target and auth checks).
-  if (request.method() != http::verb::post || (!request.body().empty() && !json_media)) {
-    const ReplyShape shape(request, fields);
+  if (request.method != http::verb::post || (!request.body.empty() && !json_media)) {
+    const ReplyShape shape(request);
     HttpResponse res = NewResponse(http::status::not_found, shape, options_.new_request_id());
     SetBody(res, shape, std::string(kUnknownOperationBody));
     LogRequest(request, target_path, res.result_int(), bytes_in, kUnknownOperationBody.size(),
@@ -314,17 +355,17 @@ void DynamoHttp::Handle(HttpRequest request, std::string client, Send send) cons
   const std::string_view response_type = media_type == kAmzJson ? kAmzJson : kJson;
 
   Operation op;
-  op.target = std::string(fields.target);
-  op.authorization = std::string(fields.authorization);
+  op.target = std::move(request.amz_target);
+  op.authorization = std::move(request.authorization);
   // An empty header counts as absent, as in DynamoDB.
-  op.has_date = fields.has_date;
+  op.has_date = request.has_date;
   op.client = client;
-  op.body = std::move(request.body());
+  op.body = std::move(request.body);
 
   // Only what the answer needs travels with the callback, not the request: its
   // fields are freed now rather than when the core answers. The target is kept
   // for the log line, and only when that line will be written.
-  const ReplyShape shape(request, fields);
+  const ReplyShape shape(request);
   std::string log_target;
   if (Logger()->should_log(spdlog::level::debug)) log_target = op.target;
   // `this` outlives the callback: the session that will call `send` owns the

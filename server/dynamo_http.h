@@ -14,17 +14,72 @@
 #include <string>
 #include <string_view>
 
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/string.hpp>
+#include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/field.hpp>
-#include <boost/beast/http/message.hpp>
 #include <boost/beast/http/status.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <boost/optional/optional.hpp>
 
 #include "pipeline/operation.h"
 
 namespace dynemu::server {
 
-using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
+// A request as the service reads it: the request line, the few header fields
+// it looks at, and the body. (A Beast request keeps every field in an
+// allocation of its own, linked in a list and a tree, to be looked up by name
+// later; RequestParser keeps these as it meets them.) As with Beast's lookups,
+// the first of repeated fields counts.
+struct HttpRequest {
+  boost::beast::http::verb method = boost::beast::http::verb::unknown;
+  std::string method_name;  // as received, for the log
+  std::string target;       // the request-target, e.g. "/"
+  unsigned version = 11;    // 10 or 11
+  bool keep_alive = true;   // as Connection and the version say
+
+  bool origin = false;           // an Origin field was sent (CORS)
+  bool has_date = false;         // the first X-Amz-Date, or the first Date, is not empty
+  bool expect_continue = false;  // the first Expect is "100-continue" (any case)
+  std::string content_type;      // "" when absent
+  std::string amz_target;        // X-Amz-Target; "" when absent
+  std::string authorization;     // "" when absent
+  std::optional<std::string> access_control_request_headers;  // CORS preflight
+  std::optional<std::string> access_control_request_method;
+  std::string body;
+};
+
+// Beast's HTTP/1.x parser (its limits, chunked bodies, errors) filling an
+// HttpRequest. Set body_limit and header_limit before the first put.
+class RequestParser final : public boost::beast::http::basic_parser<true> {
+ public:
+  // What has been read so far: complete once is_done().
+  const HttpRequest& request() const { return request_; }
+  // Moves the complete request out. REQUIRES: is_done().
+  HttpRequest release();
+
+ private:
+  using string_view = boost::beast::string_view;
+  using error_code = boost::beast::error_code;
+
+  void on_request_impl(boost::beast::http::verb method, string_view method_str,
+                       string_view target, int version, error_code& ec) override;
+  void on_response_impl(int code, string_view reason, int version, error_code& ec) override;
+  void on_field_impl(boost::beast::http::field name, string_view name_string, string_view value,
+                     error_code& ec) override;
+  void on_header_impl(error_code& ec) override;
+  void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                         error_code& ec) override;
+  size_t on_body_impl(string_view body, error_code& ec) override;
+  void on_chunk_header_impl(std::uint64_t size, string_view extensions, error_code& ec) override;
+  size_t on_chunk_body_impl(std::uint64_t remain, string_view body, error_code& ec) override;
+  void on_finish_impl(error_code& ec) override;
+
+  HttpRequest request_;
+  // Which of the fields kept have been met (the first one counts).
+  bool seen_content_type_ = false, seen_amz_target_ = false, seen_authorization_ = false;
+  bool seen_amz_date_ = false, seen_date_ = false, seen_expect_ = false;
+};
 
 // An answer of the server: status, version, keep-alive, the header fields as
 // the lines they will be sent as, and the body. A Beast response keeps each

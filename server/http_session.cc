@@ -248,9 +248,7 @@ void HttpSession::OnReadHeader(beast::error_code ec, size_t bytes) {
   // second for the go-ahead. An interim response must not overtake the answers to
   // earlier requests, so it is sent only when none is pending; otherwise the
   // client sends the body after its own wait.
-  const auto& header = parser_->get();
-  if (!parser_->is_done() && queue_.empty() && !writing_ &&
-      beast::iequals(header[http::field::expect], "100-continue")) {
+  if (!parser_->is_done() && queue_.empty() && !writing_ && parser_->request().expect_continue) {
     stream_.expires_after(options_.write_timeout);
     net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
                      beast::bind_front_handler(&HttpSession::OnWriteContinue,
@@ -284,7 +282,7 @@ void HttpSession::OnRead(beast::error_code ec, size_t bytes) {
   }
   HttpRequest request = parser_->release();
   parser_.reset();
-  if (!request.keep_alive()) read_done_ = true;
+  if (!request.keep_alive) read_done_ = true;
   Dispatch(std::move(request));
   DoRead();  // pipelining: read the next request while this one runs
 }
@@ -301,7 +299,7 @@ void HttpSession::OnReadError(beast::error_code ec) {
   }
   if (ec == http::error::body_limit) {
     // As DynamoDB: 413 with an empty body, and the connection is not reused.
-    QueueError(DynamoHttp::PayloadTooLarge(parser_->get().version()));
+    QueueError(DynamoHttp::PayloadTooLarge(parser_->request().version));
     return;
   }
   if (IsHttpParseError(ec) && ec != http::error::end_of_stream &&

@@ -24,7 +24,6 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/basic_stream.hpp>
-#include <boost/beast/http/parser.hpp>
 
 #include "server/dynamo_http.h"
 
@@ -140,7 +139,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   boost::beast::basic_stream<boost::asio::ip::tcp, SessionExecutor> stream_;
   boost::beast::flat_buffer buffer_;
-  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   const std::shared_ptr<const DynamoHttp> http_;
   const SessionOptions options_;
   const std::shared_ptr<SessionSet> sessions_;

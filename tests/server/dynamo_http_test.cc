@@ -22,7 +22,9 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include "server/asio_scheduler.h"
@@ -44,7 +46,8 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr std::string_view kHealth = "healthy: dynamodb.us-east-1.amazonaws.com ";
 constexpr std::string_view kUnknownOperation = "<UnknownOperationException/>\n";
 
-// What the test client reads off the wire: a response as Beast parses it.
+// What the test client writes and reads on the wire: Beast's messages.
+using WireRequest = http::request<http::string_body>;
 using WireResponse = http::response<http::string_body>;
 
 std::string Str(beast::string_view s) { return std::string(s.data(), s.size()); }
@@ -159,7 +162,7 @@ class Client {
   beast::error_code connect_error() const { return connect_error_; }
   tcp::endpoint local_endpoint() { return stream_.socket().local_endpoint(); }
 
-  beast::error_code Send(HttpRequest req) {
+  beast::error_code Send(WireRequest req) {
     req.prepare_payload();
     beast::error_code ec;
     stream_.expires_after(10s);
@@ -195,7 +198,7 @@ class Client {
     return parser.release();
   }
 
-  WireResponse RoundTrip(HttpRequest req) {
+  WireResponse RoundTrip(WireRequest req) {
     EXPECT_FALSE(Send(std::move(req)));
     return Read();
   }
@@ -227,9 +230,9 @@ class Client {
   beast::error_code connect_error_;
 };
 
-HttpRequest Post(std::string target_header, std::string body,
+WireRequest Post(std::string target_header, std::string body,
                  std::string content_type = "application/x-amz-json-1.0") {
-  HttpRequest req{http::verb::post, "/", 11};
+  WireRequest req{http::verb::post, "/", 11};
   req.set(http::field::host, "localhost");
   if (!content_type.empty()) req.set(http::field::content_type, content_type);
   if (!target_header.empty()) req.set("X-Amz-Target", target_header);
@@ -241,16 +244,118 @@ HttpRequest Post(std::string target_header, std::string body,
   return req;
 }
 
-HttpRequest Request(http::verb verb, std::string target = "/") {
-  HttpRequest req{verb, target, 11};
+WireRequest Request(http::verb verb, std::string target = "/") {
+  WireRequest req{verb, target, 11};
   req.set(http::field::host, "localhost");
   return req;
+}
+
+// Parses `bytes` as the server does; *ec receives the parser's error.
+HttpRequest ParseRequest(std::string_view bytes, beast::error_code* ec,
+                         uint64_t body_limit = kDefaultMaxBodyBytes) {
+  RequestParser parser;
+  parser.body_limit(body_limit);
+  parser.eager(true);
+  *ec = {};
+  while (!bytes.empty() && !parser.is_done()) {
+    const size_t used = parser.put(net::buffer(bytes.data(), bytes.size()), *ec);
+    bytes.remove_prefix(used);
+    if (*ec == http::error::need_more) *ec = {};
+    if (*ec || used == 0) break;
+  }
+  if (!*ec && !parser.is_done()) *ec = http::error::need_more;
+  return parser.is_done() ? parser.release() : parser.request();
+}
+
+// The request as the server sees it once `req` has crossed the wire.
+HttpRequest Parsed(WireRequest req) {
+  req.prepare_payload();
+  std::ostringstream wire;
+  wire << req;
+  beast::error_code ec;
+  HttpRequest out = ParseRequest(wire.str(), &ec);
+  EXPECT_FALSE(ec) << ec.message();
+  return out;
 }
 
 template <typename Response>
 void ExpectCrc(const Response& res) {
   EXPECT_EQ(Str(res["x-amz-crc32"]), std::to_string(Crc32(res.body())));
   EXPECT_EQ(Str(res[http::field::content_length]), std::to_string(res.body().size()));
+}
+
+// ---- RequestParser: Beast's parser, keeping what the service reads.
+
+TEST(RequestParserTest, KeepsTheFirstOfEachFieldReadAndTheChunkedBody) {
+  beast::error_code ec;
+  HttpRequest req = ParseRequest(
+      "POST /x?y HTTP/1.1\r\n"
+      "Host: h\r\n"
+      "X-AMZ-TARGET: first\r\n"
+      "x-amz-target: second\r\n"
+      "Content-Type: application/json\r\n"
+      "content-type: text/plain\r\n"
+      "Authorization: a1\r\n"
+      "authorization: a2\r\n"
+      "X-Amz-Date: \r\n"
+      "x-amz-date: 20240101T000000Z\r\n"
+      "Expect: 100-Continue\r\n"
+      "Origin: http://o\r\n"
+      "Access-Control-Request-Method: POST\r\n"
+      "Transfer-Encoding: chunked\r\n"
+      "\r\n"
+      "2\r\n{}\r\n3\r\n[1]\r\n0\r\n\r\n",
+      &ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(req.method, http::verb::post);
+  EXPECT_EQ(req.method_name, "POST");
+  EXPECT_EQ(req.target, "/x?y");
+  EXPECT_EQ(req.version, 11u);
+  EXPECT_TRUE(req.keep_alive);
+  EXPECT_EQ(req.amz_target, "first");
+  EXPECT_EQ(req.content_type, "application/json");
+  EXPECT_EQ(req.authorization, "a1");
+  EXPECT_FALSE(req.has_date);  // the first X-Amz-Date is empty; a later one does not count
+  EXPECT_TRUE(req.expect_continue);
+  EXPECT_TRUE(req.origin);
+  EXPECT_EQ(req.access_control_request_method, std::optional<std::string>("POST"));
+  EXPECT_EQ(req.access_control_request_headers, std::nullopt);
+  EXPECT_EQ(req.body, "{}[1]");
+
+  req = ParseRequest("GET / HTTP/1.1\r\nDate: Mon, 01 Jan 2024 00:00:00 GMT\r\n\r\n", &ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_TRUE(req.has_date);
+  EXPECT_FALSE(req.origin);
+  EXPECT_FALSE(req.expect_continue);
+  EXPECT_EQ(req.amz_target, "");
+  EXPECT_EQ(req.body, "");
+}
+
+TEST(RequestParserTest, KeepAliveFollowsVersionAndConnection) {
+  beast::error_code ec;
+  EXPECT_FALSE(ParseRequest("GET / HTTP/1.0\r\n\r\n", &ec).keep_alive);
+  EXPECT_TRUE(ParseRequest("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", &ec).keep_alive);
+  EXPECT_TRUE(ParseRequest("GET / HTTP/1.1\r\n\r\n", &ec).keep_alive);
+  HttpRequest closing = ParseRequest("GET / HTTP/1.1\r\nConnection: close\r\n\r\n", &ec);
+  EXPECT_FALSE(closing.keep_alive);
+  EXPECT_EQ(ParseRequest("GET / HTTP/1.0\r\n\r\n", &ec).version, 10u);
+}
+
+TEST(RequestParserTest, RefusesABodyOverTheLimitAndBadBytes) {
+  beast::error_code ec;
+  ParseRequest("POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\n0123456789a", &ec, 10);
+  EXPECT_EQ(ec, http::error::body_limit);
+  ParseRequest("POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\n0123456789", &ec, 10);
+  EXPECT_FALSE(ec) << ec.message();
+  ParseRequest("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n01234567\r\n"
+               "8\r\n01234567\r\n0\r\n\r\n",
+               &ec, 10);
+  EXPECT_EQ(ec, http::error::body_limit);
+  ParseRequest("POST / HTTP/1.1\r\nBad Name: x\r\n\r\n", &ec);
+  EXPECT_TRUE(ec);
+  EXPECT_NE(ec, http::error::need_more);
+  ParseRequest("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nab", &ec);
+  EXPECT_EQ(ec, http::error::need_more);  // the rest of the body has not come yet
 }
 
 // ---- DynamoHttp on its own: the mapping between HTTP and Operation/Response.
@@ -272,9 +377,10 @@ class DynamoHttpTest : public ::testing::Test {
     http_.emplace(std::move(options));
   }
 
-  HttpResponse Handle(HttpRequest req, std::string client = "10.0.0.1:5555") {
+  HttpResponse Handle(WireRequest req, std::string client = "10.0.0.1:5555") {
     std::optional<HttpResponse> out;
-    http_->Handle(std::move(req), std::move(client), [&](HttpResponse r) { out = std::move(r); });
+    http_->Handle(Parsed(std::move(req)), std::move(client),
+                  [&](HttpResponse r) { out = std::move(r); });
     EXPECT_TRUE(out.has_value());
     return out ? std::move(*out) : HttpResponse{};
   }
@@ -286,7 +392,7 @@ class DynamoHttpTest : public ::testing::Test {
 };
 
 TEST_F(DynamoHttpTest, BuildsTheOperationFromTheRequest) {
-  HttpRequest req = Post("DynamoDB_20120810.ListTables", "{}");
+  WireRequest req = Post("DynamoDB_20120810.ListTables", "{}");
   HttpResponse res = Handle(std::move(req), "127.0.0.1:4242");
   ASSERT_TRUE(seen_.has_value());
   EXPECT_EQ(seen_->target, "DynamoDB_20120810.ListTables");
@@ -304,7 +410,7 @@ TEST_F(DynamoHttpTest, BuildsTheOperationFromTheRequest) {
 }
 
 TEST_F(DynamoHttpTest, DateHeaderEitherFormCountsAndEmptyDoesNot) {
-  HttpRequest req = Post("T", "{}");
+  WireRequest req = Post("T", "{}");
   req.erase("X-Amz-Date");
   Handle(req);
   EXPECT_FALSE(seen_->has_date);
@@ -318,7 +424,7 @@ TEST_F(DynamoHttpTest, DateHeaderEitherFormCountsAndEmptyDoesNot) {
 }
 
 TEST_F(DynamoHttpTest, HeaderNamesIgnoreCaseAndTheFirstOfRepeatedOnesCounts) {
-  HttpRequest req{http::verb::post, "/", 11};
+  WireRequest req{http::verb::post, "/", 11};
   req.insert("x-amz-target", "DynamoDB_20120810.ListTables");
   req.insert("X-AMZ-TARGET", "DynamoDB_20120810.DeleteTable");
   req.insert("content-type", "application/x-amz-json-1.0");
@@ -336,13 +442,13 @@ TEST_F(DynamoHttpTest, HeaderNamesIgnoreCaseAndTheFirstOfRepeatedOnesCounts) {
   EXPECT_FALSE(seen_->has_date);
   EXPECT_EQ(Str(res[http::field::content_type]), "application/x-amz-json-1.0");
 
-  HttpRequest origin = Post("T", "{}");
+  WireRequest origin = Post("T", "{}");
   origin.insert("ORIGIN", "http://example.com");
   EXPECT_EQ(Str(Handle(origin)[http::field::access_control_allow_origin]), "*");
 }
 
 TEST_F(DynamoHttpTest, MissingHeadersBecomeEmptyFields) {
-  HttpRequest req = Request(http::verb::post);
+  WireRequest req = Request(http::verb::post);
   req.set(http::field::content_type, "application/x-amz-json-1.0");
   req.body() = "{}";
   Handle(req);
@@ -386,7 +492,7 @@ TEST_F(DynamoHttpTest, HealthCheckOnAnyPath) {
 }
 
 TEST_F(DynamoHttpTest, UnknownOperationFor404Cases) {
-  auto expect_404 = [&](HttpRequest req) {
+  auto expect_404 = [&](WireRequest req) {
     HttpResponse res = Handle(std::move(req));
     EXPECT_EQ(res.result_int(), 404);
     EXPECT_EQ(res.body(), kUnknownOperation);
@@ -414,7 +520,7 @@ TEST_F(DynamoHttpTest, HeadGetsHeadersWithoutBody) {
 }
 
 TEST_F(DynamoHttpTest, CorsPreflightAndOrigin) {
-  HttpRequest pre = Request(http::verb::options);
+  WireRequest pre = Request(http::verb::options);
   pre.set(http::field::origin, "http://example.com");
   pre.set(http::field::access_control_request_headers, "content-type,x-amz-target");
   pre.set(http::field::access_control_request_method, "POST");
@@ -428,7 +534,7 @@ TEST_F(DynamoHttpTest, CorsPreflightAndOrigin) {
   EXPECT_EQ(res.body(), "");
   EXPECT_FALSE(seen_.has_value());
 
-  HttpRequest post = Post("T", "{}");
+  WireRequest post = Post("T", "{}");
   post.set(http::field::origin, "http://example.com");
   EXPECT_EQ(Str(Handle(post)[http::field::access_control_allow_origin]), "*");
   EXPECT_FALSE(Handle(Post("T", "{}")).has(http::field::access_control_allow_origin));
@@ -483,10 +589,10 @@ TEST(HttpResponseTest, RendersStatusLineFieldsInOrderConnectionAndBody) {
 }
 
 TEST_F(DynamoHttpTest, KeepAliveFollowsTheRequest) {
-  HttpRequest req = Post("T", "{}");
+  WireRequest req = Post("T", "{}");
   req.keep_alive(false);
   EXPECT_FALSE(Handle(req).keep_alive());
-  HttpRequest old = Post("T", "{}");
+  WireRequest old = Post("T", "{}");
   old.version(10);
   EXPECT_FALSE(Handle(old).keep_alive());
 }
@@ -523,7 +629,7 @@ TEST(HttpServerTest, KeepAliveServesManyRequestsOnOneConnection) {
 TEST(HttpServerTest, ConnectionCloseIsHonoured) {
   TestServer server;
   Client client(server.port());
-  HttpRequest req = Post("Test.Echo", "{}");
+  WireRequest req = Post("Test.Echo", "{}");
   req.keep_alive(false);
   WireResponse res = client.RoundTrip(std::move(req));
   EXPECT_EQ(res.result_int(), 200);
@@ -537,7 +643,7 @@ TEST(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
   // The first answer is delayed, the next two are immediate: order must hold.
   std::string wire;
   for (const char* target : {"Test.Delay", "Test.Echo", "Test.Error"}) {
-    HttpRequest req = Post(target, "{}");
+    WireRequest req = Post(target, "{}");
     req.prepare_payload();
     std::ostringstream out;
     out << req;
@@ -603,7 +709,7 @@ TEST(HttpServerTest, DefaultLimitIs16MiBAndTheClientCanSendItAllBeforeReading) {
   Client client(server.port());
   // Like Python's http.client: the whole body goes out before the answer is
   // read, so the server must drain rather than reset the connection.
-  HttpRequest req = Post("Test.Echo", std::string(16 * 1024 * 1024 + 1, 'z'));
+  WireRequest req = Post("Test.Echo", std::string(16 * 1024 * 1024 + 1, 'z'));
   ASSERT_FALSE(client.Send(std::move(req)));
   WireResponse res = client.Read();
   EXPECT_EQ(res.result_int(), 413);
