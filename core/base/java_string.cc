@@ -52,7 +52,7 @@ int32_t JavaStringHash(std::string_view s) {
   return static_cast<int32_t>(h);
 }
 
-std::vector<size_t> JavaHashOrder(const std::vector<std::string>& keys) {
+std::vector<size_t> JavaHashOrder(const std::vector<std::string_view>& keys) {
   // HashMap starts with 16 buckets and doubles whenever it holds more than 3/4
   // of its bucket count; a resize keeps the relative order within a bucket, so
   // the final order is by bucket, then by insertion.
@@ -65,8 +65,8 @@ std::vector<size_t> JavaHashOrder(const std::vector<std::string>& keys) {
     uint32_t spread = h ^ (h >> 16);
     slots.emplace_back(spread & (buckets - 1), i);
   }
-  std::stable_sort(slots.begin(), slots.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  // By bucket, then by position: the pairs' own order.
+  std::sort(slots.begin(), slots.end());
   std::vector<size_t> order;
   order.reserve(keys.size());
   for (const auto& slot : slots) order.push_back(slot.second);

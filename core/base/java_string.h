@@ -26,6 +26,6 @@ int32_t JavaStringHash(std::string_view s);
 // with them in this order iterates them: by bucket of the spread hash in a table
 // that starts at 16 buckets and doubles past a 3/4 load, then by insertion.
 // REQUIRES: the keys are distinct.
-std::vector<size_t> JavaHashOrder(const std::vector<std::string>& keys);
+std::vector<size_t> JavaHashOrder(const std::vector<std::string_view>& keys);
 
 }  // namespace dynemu

@@ -21,16 +21,31 @@ bool IsValidPlaceholder(std::string_view key, char prefix) {
   return std::all_of(key.begin() + 1, key.end(), IsPlaceholderChar);
 }
 
+using Member = std::pair<std::string_view, const json::Value*>;
+
 // The members of a JSON object as (key, value) in request order; a repeated key
 // keeps its first position and its last value, as a JSON parser into a map would.
-std::vector<std::pair<std::string, const json::Value*>> Members(const json::Value& object) {
-  std::vector<std::pair<std::string, const json::Value*>> out;
+// The keys are views into the document.
+std::vector<Member> Members(const json::Value& object) {
+  std::vector<Member> out;
+  out.reserve(object.MemberCount());
+  // A few members are searched in place; many through a map of positions.
+  constexpr size_t kSearchedInPlace = 16;
   std::map<std::string_view, size_t> position;
   for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
-    std::string_view key = json::AsStringView(it->name);
+    const std::string_view key = json::AsStringView(it->name);
+    if (object.MemberCount() <= kSearchedInPlace) {
+      auto same = std::find_if(out.begin(), out.end(), [&](const Member& m) { return m.first == key; });
+      if (same == out.end()) {
+        out.emplace_back(key, &it->value);
+      } else {
+        same->second = &it->value;
+      }
+      continue;
+    }
     auto [slot, inserted] = position.emplace(key, out.size());
     if (inserted) {
-      out.emplace_back(std::string(key), &it->value);
+      out.emplace_back(key, &it->value);
     } else {
       out[slot->second].second = &it->value;
     }
@@ -38,11 +53,9 @@ std::vector<std::pair<std::string, const json::Value*>> Members(const json::Valu
   return out;
 }
 
-
 // The positions of `members` in the order DynamoDB's Java map iterates them.
-std::vector<size_t> InJavaOrder(
-    const std::vector<std::pair<std::string, const json::Value*>>& members) {
-  std::vector<std::string> keys;
+std::vector<size_t> InJavaOrder(const std::vector<Member>& members) {
+  std::vector<std::string_view> keys;
   keys.reserve(members.size());
   for (const auto& m : members) keys.push_back(m.first);
   return JavaHashOrder(keys);
@@ -66,7 +79,9 @@ Status CheckKey(std::string_view map_name, std::string_view key, char prefix) {
 std::vector<std::string> JavaHashMapOrder(const std::vector<std::string>& keys) {
   std::vector<std::string> out;
   out.reserve(keys.size());
-  for (size_t i : JavaHashOrder(keys)) out.push_back(keys[i]);
+  for (size_t i : JavaHashOrder(std::vector<std::string_view>(keys.begin(), keys.end()))) {
+    out.push_back(keys[i]);
+  }
   return out;
 }
 
@@ -81,12 +96,14 @@ Result<ExpressionAttributes> ExpressionAttributes::Decode(const json::Value* nam
       DYN_RETURN_IF_ERROR(CheckKey("ExpressionAttributeNames", key, '#'));
       if (!value->IsString() || value->GetStringLength() == 0) {
         return ValidationError(
-            "ExpressionAttributeNames contains invalid value: Empty attribute name for key " + key);
+            "ExpressionAttributeNames contains invalid value: Empty attribute name for key " +
+            std::string(key));
       }
     }
     for (size_t i = 0; i < members.size(); i++) {
-      out.names_[members[i].first] =
-          NameEntry{std::string(json::AsStringView(*members[i].second)), i, false};
+      out.names_.insert_or_assign(
+          std::string(members[i].first),
+          NameEntry{std::string(json::AsStringView(*members[i].second)), i, false});
     }
   }
   if (values != nullptr) {
@@ -103,10 +120,11 @@ Result<ExpressionAttributes> ExpressionAttributes::Decode(const json::Value* nam
         const Status& s = decoded.status();
         if (s.code() != ErrorCode::kValidation) return s;
         return ValidationError("ExpressionAttributeValues contains invalid value: " + s.message() +
-                               " for key " + key);
+                               " for key " + std::string(key));
       }
-      out.values_[key] =
-          ValueEntry{std::make_shared<const AttributeValue>(std::move(decoded).value()), i, false};
+      out.values_.insert_or_assign(
+          std::string(key),
+          ValueEntry{std::make_shared<const AttributeValue>(std::move(decoded).value()), i, false});
     }
   }
   return out;
@@ -150,7 +168,7 @@ Status ExpressionAttributes::CheckAllUsed() const {
     for (auto& entry : all) keys.push_back(std::move(entry.second));
     std::set<std::string_view> unused_set(unused.begin(), unused.end());
     std::string list;
-    for (size_t i : JavaHashOrder(keys)) {
+    for (size_t i : JavaHashOrder(std::vector<std::string_view>(keys.begin(), keys.end()))) {
       if (unused_set.count(keys[i]) == 0) continue;
       if (!list.empty()) list += ", ";
       list += keys[i];

@@ -29,7 +29,7 @@ TEST(JavaStringTest, HashMapOrderIsByBucketThenInsertion) {
   // Past 12 keys the table has 32 buckets: "a" (1) and "q" (17) part ways.
   std::vector<std::string> many = {"q", "a"};
   for (char c = 'c'; c < 'c' + 11; c++) many.push_back(std::string(1, c));
-  std::vector<size_t> order = JavaHashOrder(many);
+  std::vector<size_t> order = JavaHashOrder(std::vector<std::string_view>(many.begin(), many.end()));
   EXPECT_EQ(order.front(), 1u);  // "a", bucket 1, now before "q" (bucket 17)
   EXPECT_EQ(order.size(), many.size());
 }
