@@ -10,7 +10,9 @@
 #   e.g. tools/bench/compare.sh --duration-ms 5000 --rounds 4 --workloads put,get
 # Environment: DYNEMU_BUILD_DIR (default <repo>/build), DYNEMU_BENCH_KEEP=1 keeps
 # the data directories, DYNEMU_DYNALITE_DIR uses a dynalite installed elsewhere,
-# DYNEMU_SERVER_FLAGS adds flags to dynemu's command line (e.g. "--cache-mb 32").
+# DYNEMU_SERVER_FLAGS adds flags to dynemu's command line (e.g. "--cache-mb 32"),
+# DYNEMU_BENCH_SETTLE=0 starts each round without waiting for the servers to
+# go idle.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -79,11 +81,19 @@ idle_dynalite="$(rss_mb "$dynalite_pid")"
 idle_ceiling="$(rss_mb "$ceiling_pid")"
 
 # ---- the run
+# Each round starts once all three servers are idle: a server's background
+# work (LevelDB compaction after writes, node's collector) would otherwise run
+# in the next server's round. DYNEMU_BENCH_SETTLE=0 turns this off.
+settle=()
+if [[ "${DYNEMU_BENCH_SETTLE:-1}" != 0 ]]; then
+  settle=(--settle-pid "$dynemu_pid" --settle-pid "$dynalite_pid" --settle-pid "$ceiling_pid")
+fi
+
 "$bench_bin" \
   --endpoint "dynemu=http://127.0.0.1:$dynemu_port" \
   --endpoint "dynalite=http://127.0.0.1:$dynalite_port" \
   --endpoint "ceiling=http://127.0.0.1:$ceiling_port,raw" \
-  "$@" | tee "$work/results.txt"
+  "${settle[@]}" "$@" | tee "$work/results.txt"
 
 rss_dynemu="$(rss_mb "$dynemu_pid")"
 rss_dynalite="$(rss_mb "$dynalite_pid")"

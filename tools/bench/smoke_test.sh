@@ -42,9 +42,12 @@ echo "$line"
 
 short=(--rounds 1 --duration-ms 600 --warmup-ms 100 --connections 4 --items 200 --partitions 4)
 
-# 1. A working server: throughput, no errors, no wrong answers.
-out="$("$bench_bin" --endpoint "dynemu=http://127.0.0.1:$port" --workloads put,get "${short[@]}")"
+# 1. A working server: throughput, no errors, no wrong answers. Each round
+#    waits for the server to be idle first.
+out="$("$bench_bin" --endpoint "dynemu=http://127.0.0.1:$port" --workloads put,get \
+  --settle-pid "$dynemu_pid" "${short[@]}")"
 echo "$out"
+grep -q "waited for the servers to go idle" <<< "$out" || fail "no settle report"
 for w in put get; do
   [[ "$(field "$out" "$w" available)" == 1 ]] || fail "$w not available"
   (($(field "$out" "$w" ok) > 0)) || fail "$w: no successful request"
@@ -71,5 +74,14 @@ out="$("$bench_bin" --endpoint "impostor=http://127.0.0.1:$ceiling_port" --workl
 echo "$out"
 (($(field "$out" get wrong) > 0)) || fail "wrong answers not counted"
 [[ "$(field "$out" get ok)" == 0 ]] || fail "wrong answers counted as successes"
+
+# 4. A process that never goes idle: the round starts at the settle limit.
+bash -c 'while :; do :; done' &
+busy_pid=$!
+out="$("$bench_bin" --endpoint "dynemu=http://127.0.0.1:$port" --workloads get --no-setup \
+  --settle-pid "$busy_pid" --settle-max-ms 300 "${short[@]}")" || true
+kill "$busy_pid"
+echo "$out"
+grep -q "1 round(s) started at the 0.3 s limit" <<< "$out" || fail "settle did not give up at its limit"
 
 echo "bench smoke test passed"

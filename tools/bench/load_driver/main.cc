@@ -10,8 +10,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <map>
 #include <string>
@@ -45,6 +47,8 @@ struct Flags {
   bool startup = false;
   int64_t startup_timeout_ms = 60000;
   std::vector<std::string> command;
+  std::vector<int> settle_pids;  // processes that must be idle before each round
+  int64_t settle_max_ms = 30000;
   DataShape shape;
 };
 
@@ -65,6 +69,57 @@ std::function<void(uint64_t)> ProgressBar(const Flags& flags, std::string label,
     if (shown == total) std::fputc('\n', stderr);
     std::fflush(stderr);
   };
+}
+
+// The CPU time (user + system) `pid` has used, in clock ticks, or -1 when it
+// cannot be read.
+int64_t CpuTicks(int pid) {
+  char path[64];
+  std::snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+  FILE* f = std::fopen(path, "r");
+  if (f == nullptr) return -1;
+  char buf[1024];
+  const size_t n = std::fread(buf, 1, sizeof(buf) - 1, f);
+  std::fclose(f);
+  buf[n] = '\0';
+  // Fields after the command name (which may hold spaces, so find its ')'):
+  // state is field 3, utime 14, stime 15.
+  const char* p = std::strrchr(buf, ')');
+  if (p == nullptr) return -1;
+  long long utime = 0, stime = 0;
+  if (std::sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lld %lld", &utime,
+                  &stime) != 2) {
+    return -1;
+  }
+  return utime + stime;
+}
+
+// Waits until the processes have gone a quarter of a second using at most one
+// clock tick of CPU between them, or `max` has passed. A server's background
+// work (LevelDB compaction after a write round, a runtime's collector) would
+// otherwise run during the next endpoint's round and take its share of the
+// cores. Returns how long it waited; *timed_out tells whether it gave up.
+std::chrono::milliseconds Settle(const std::vector<int>& pids, std::chrono::milliseconds max,
+                                 bool* timed_out) {
+  *timed_out = false;
+  const Clock::time_point start = Clock::now();
+  auto total = [&pids] {
+    int64_t sum = 0;
+    for (int pid : pids) sum += std::max<int64_t>(CpuTicks(pid), 0);
+    return sum;
+  };
+  int64_t last = total();
+  while (true) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    const int64_t now = total();
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+    if (now - last <= 1) return waited;
+    if (waited >= max) {
+      *timed_out = true;
+      return waited;
+    }
+    last = now;
+  }
 }
 
 bool Has(const std::string& body, const char* needle) {
@@ -244,6 +299,8 @@ int RunBench(const Flags& flags) {
 
   // results[w][e]
   std::vector<std::vector<Cell>> results(workloads.size(), std::vector<Cell>(endpoints.size()));
+  std::chrono::milliseconds settled{0};
+  int settle_timeouts = 0;
   for (size_t w = 0; w < workloads.size(); ++w) {
     const WorkloadKind kind = workloads[w];
     MixWeights weights;
@@ -281,6 +338,12 @@ int RunBench(const Flags& flags) {
         const size_t e = round % 2 == 0 ? i : endpoints.size() - 1 - i;
         Cell& cell = results[w][e];
         if (!cell.available) continue;
+        if (!flags.settle_pids.empty()) {
+          bool timed_out = false;
+          settled += Settle(flags.settle_pids, std::chrono::milliseconds(flags.settle_max_ms),
+                            &timed_out);
+          settle_timeouts += timed_out ? 1 : 0;
+        }
         RunOptions options;
         options.connections = flags.connections;
         options.threads = flags.threads;
@@ -314,6 +377,11 @@ int RunBench(const Flags& flags) {
   // The report.
   std::printf("\n%d connections, %u driver thread(s), %d rounds of %.1f s per endpoint and workload\n",
               flags.connections, flags.threads, flags.rounds, flags.duration_ms / 1000.0);
+  if (!flags.settle_pids.empty()) {
+    std::printf("before each round, waited for the servers to go idle: %.1f s in all, %d round(s) "
+                "started at the %.1f s limit\n",
+                settled.count() / 1000.0, settle_timeouts, flags.settle_max_ms / 1000.0);
+  }
   std::printf("%-7s %-10s %10s %9s %9s %9s %7s %7s %7s\n", "work", "endpoint", "req/s", "p50 ms",
               "p99 ms", "ok", "errors", "wrong", "io-err");
   for (size_t w = 0; w < workloads.size(); ++w) {
@@ -418,6 +486,11 @@ int main(int argc, char** argv) {
     ("warmup-ms", po::value(&flags.warmup_ms)->default_value(flags.warmup_ms), "unmeasured start of each round")
     ("rounds", po::value(&flags.rounds)->default_value(flags.rounds), "rounds per workload (A B, B A, ...)")
     ("seed", po::value(&flags.seed)->default_value(flags.seed), "random seed")
+    ("settle-pid", po::value(&flags.settle_pids)->composing(),
+     "repeatable: before each round, wait until these processes (the servers) are idle, so that "
+     "one server's background work does not run in another's round")
+    ("settle-max-ms", po::value(&flags.settle_max_ms)->default_value(flags.settle_max_ms),
+     "the longest wait for --settle-pid")
     ("table", po::value(&flags.shape.table)->default_value(flags.shape.table), "item table")
     ("query-table", po::value(&flags.shape.query_table)->default_value(flags.shape.query_table), "query table")
     ("items", po::value(&flags.shape.get_items)->default_value(flags.shape.get_items), "items preloaded for get")
