@@ -70,17 +70,27 @@ bool ParseLimited(Stream& stream, Document* doc) {
 }
 
 // Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past
-// U+10FFFF; the same bytes RapidJSON's kParseValidateEncodingFlag accepts.
-bool IsValidUtf8(std::string_view text) {
+// U+10FFFF; the same bytes RapidJSON's kParseValidateEncodingFlag accepts. And
+// none of the bytes 0x1A to 0x1F, which JSON allows nowhere (a control
+// character only escaped inside a string, and outside one only \t \n \r as
+// whitespace) and RapidJSON's SSE2 string scan lets through (json.h).
+bool IsValidJsonBytes(std::string_view text) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* end = p + text.size();
   while (p < end) {
-    if (end - p >= 8 && (Load8(reinterpret_cast<const char*>(p)) & kHighBits) == 0) {
-      p += 8;
-      continue;
+    if (end - p >= 8) {
+      const uint64_t w = Load8(reinterpret_cast<const char*>(p));
+      // Eight ASCII bytes, none below 0x20: skipped whole. Otherwise the
+      // bytes are taken one by one below.
+      if ((w & kHighBits) == 0 && (((w - kOnes * 0x20) & ~w) & kHighBits) == 0) {
+        p += 8;
+        continue;
+      }
     }
     const unsigned char c = *p;
     if (c < 0x80) {
+      if (c >= 0x1A && c < 0x20) return false;
       ++p;
       continue;
     }
@@ -123,7 +133,7 @@ constexpr std::string_view kBom = "\xEF\xBB\xBF";
 }  // namespace
 
 Status Parse(std::string_view text, Document* doc) {
-  if (!IsValidUtf8(text)) return SerializationError("");
+  if (!IsValidJsonBytes(text)) return SerializationError("");
   // A leading byte-order mark is skipped, as RapidJSON's encoded streams do.
   const size_t begin = text.substr(0, kBom.size()) == kBom ? kBom.size() : 0;
   rapidjson::MemoryStream ms(text.data() + begin, text.size() - begin);
@@ -135,11 +145,11 @@ Status Parse(std::string_view text, Document* doc) {
 }
 
 Status Parse(const std::string& text, Document* doc) {
-  if (!IsValidUtf8(text)) return SerializationError("");
+  if (!IsValidJsonBytes(text)) return SerializationError("");
   const size_t begin = std::string_view(text).substr(0, kBom.size()) == kBom ? kBom.size() : 0;
   // std::string guarantees the terminating NUL that StringStream stops at, and
-  // RapidJSON copies unescaped runs of a StringStream 16 bytes at a time (SSE2
-  // or NEON, see json.h). A NUL inside the text ends the parse early; the check
+  // RapidJSON copies unescaped runs of a StringStream 16 bytes at a time (SSE2,
+  // see json.h). A NUL inside the text ends the parse early; the check
   // below then finds it and refuses the text, as the bounded stream would.
   rapidjson::StringStream ss(text.c_str() + begin);
   if (!ParseLimited(ss, doc)) return SerializationError("");

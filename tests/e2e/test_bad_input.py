@@ -120,6 +120,19 @@ class BadInputTest(unittest.TestCase):
                              "com.amazon.coral.service#SerializationException")
         self.assertIntact()
 
+    def test_raw_control_characters_in_strings(self):
+        # JSON strings carry control characters escaped; a raw one is refused
+        # wherever it falls (an aligned block once let 0x1A..0x1F through).
+        for c in range(1, 0x20):
+            for at in (0, 5, 16, 21, 33):
+                value = "x" * at + chr(c) + "x" * (60 - at)
+                body = '{"TableName":"Tbl","Item":{"id":{"S":"k1"},"v":{"S":"%s"}}}' % value
+                status, data = self.send("PutItem", body.encode())
+                self.assertEqual(status, 400, (c, at))
+                self.assertEqual(json.loads(data)["__type"],
+                                 "com.amazon.coral.service#SerializationException")
+        self.assertIntact()
+
     def test_deep_nesting(self):
         deep = "[" * 100000 + "]" * 100000
         status, data = self.send("PutItem", deep)

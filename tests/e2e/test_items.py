@@ -59,6 +59,31 @@ class ItemTest(unittest.TestCase):
         self.assertEqual(got["s"], {"S": ""})
         self.assertEqual(got["l"], item["l"])
 
+    def test_control_characters_round_trip(self):
+        # Every control character, at many offsets of long strings, in names,
+        # values, set members and nested maps: the answers must stay valid
+        # JSON (botocore turns an unparsable body into an empty answer).
+        for c in range(1, 0x20):
+            ch = chr(c)
+            text = "".join(ch if i % 7 == 3 else "x" for i in range(80))
+            item = {"Artist": {"S": "ctl" + ch}, "Year": {"N": str(c)},
+                    "v": {"S": text}, "name" + ch * 20: {"S": ch},
+                    "ss": {"SS": [text, ch]},
+                    "m": {"M": {"k" + ch: {"L": [{"S": text}]}}}}
+            self.ddb.put_item(TableName="Music", Item=item)
+            key = {"Artist": item["Artist"], "Year": item["Year"]}
+            got = self.ddb.get_item(TableName="Music", Key=key)
+            self.assertIn("Item", got, c)
+            got["Item"]["ss"]["SS"].sort()
+            item["ss"]["SS"].sort()
+            self.assertEqual(got["Item"], item)
+            queried = self.ddb.query(
+                TableName="Music", KeyConditionExpression="Artist = :a",
+                ExpressionAttributeValues={":a": item["Artist"]})
+            self.assertEqual(queried["Count"], 1, c)
+            self.assertEqual(queried["Items"][0]["v"], item["v"])
+            self.ddb.delete_item(TableName="Music", Key=key)
+
     def test_numeric_keys_compare_numerically(self):
         self.ddb.put_item(TableName="Music", Item={"Artist": {"S": "n"}, "Year": {"N": "1000"},
                                                    "v": {"S": "first"}})

@@ -62,6 +62,47 @@ TEST(JsonParseTest, LongStringsSurviveTheVectorPaths) {
   }
 }
 
+TEST(JsonParseTest, RefusesRawControlCharactersAtEveryOffset) {
+  // RapidJSON 1.1.0's SSE2 scan let 0x1A..0x1F through inside aligned blocks.
+  for (int c = 0x01; c < 0x20; ++c) {
+    for (size_t at = 0; at < 40; ++at) {
+      std::string value(64, 'x');
+      value[at] = static_cast<char>(c);
+      EXPECT_FALSE(Parses("{\"k\":\"" + value + "\"}")) << "byte " << c << " at " << at;
+    }
+  }
+}
+
+TEST(JsonWriteTest, EscapesWhatJsonRequiresAtEveryOffset) {
+  std::string specials = "\"\\";
+  for (int c = 0; c < 0x20; ++c) specials.push_back(static_cast<char>(c));
+  for (char special : specials) {
+    for (size_t at = 0; at < 40; ++at) {
+      // Multi-byte UTF-8 around it: copied as is, never escaped.
+      std::string value = "\xC3\xA9" + std::string(62, 'x');
+      value[at + 2] = special;
+      StringBuffer buffer;
+      Writer writer(buffer);
+      writer.StartObject();
+      WriteKey(writer, "k");
+      WriteString(writer, value);
+      writer.EndObject();
+      const std::string text(buffer.GetString(), buffer.GetSize());
+      for (char b : text) {
+        ASSERT_GE(static_cast<unsigned char>(b), 0x20) << "raw byte in " << text;
+      }
+      Document doc;
+      ASSERT_TRUE(Parse(text, &doc).ok()) << text;
+      EXPECT_EQ(AsStringView(doc["k"]), value);
+    }
+  }
+  StringBuffer buffer;
+  Writer writer(buffer);
+  WriteString(writer, std::string("\x1A\x1F\n\"\\\xC3\xA9", 7));
+  EXPECT_EQ(std::string(buffer.GetString(), buffer.GetSize()),
+            "\"\\u001A\\u001F\\n\\\"\\\\\xC3\xA9\"");
+}
+
 TEST(JsonParseTest, ValidatesUtf8Strictly) {
   EXPECT_TRUE(Parses("{\"k\":\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"}"));  // é € 😀
   EXPECT_TRUE(Parses("{\"k\":\"\xED\x9F\xBF\xEE\x80\x80\xF4\x8F\xBF\xBF\"}"));  // U+D7FF U+E000 U+10FFFF
