@@ -354,8 +354,13 @@ Item Engine::ExtractKey(const TableDescription& table, const Item& item) const {
   return key;
 }
 
+Result<std::optional<std::string>> Engine::GetItemBytes(const TableDescription& table,
+                                                        const Item& key) const {
+  return store_.Get(BaseRowKey(table, key));
+}
+
 Result<std::optional<Item>> Engine::GetItem(const TableDescription& table, const Item& key) const {
-  DYN_ASSIGN_OR_RETURN(auto bytes, store_.Get(BaseRowKey(table, key)));
+  DYN_ASSIGN_OR_RETURN(auto bytes, GetItemBytes(table, key));
   if (!bytes) return std::optional<Item>();
   DYN_ASSIGN_OR_RETURN(Item item, item_codec::Decode(*bytes));
   return std::optional<Item>(std::move(item));

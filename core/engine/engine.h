@@ -91,6 +91,10 @@ class Engine {
 
   // Reads one item. REQUIRES: ValidateKey(table, key) is OK.
   Result<std::optional<Item>> GetItem(const TableDescription& table, const Item& key) const;
+  // The same, as stored (item_codec.h): for answers written straight from the
+  // bytes (item_codec::WriteJson) rather than from the decoded item.
+  Result<std::optional<std::string>> GetItemBytes(const TableDescription& table,
+                                                  const Item& key) const;
 
   // Decides, given the current item (nullopt when absent), what to store under
   // the key: an item, or nullopt to delete it. An error stops the write

@@ -15,6 +15,7 @@
 #include "expr/update_applier.h"
 #include "ops/capacity.h"
 #include "ops/item_collection_metrics.h"
+#include "storage/item_codec.h"
 #include "value/item_size.h"
 #include "value/value_codec.h"
 
@@ -206,19 +207,26 @@ Status HandleGetItem(OpContext& ctx, const json::Value& request, json::Writer& o
   DYN_ASSIGN_OR_RETURN(GetItemInput in, DecodeGetItem(request));
   DYN_ASSIGN_OR_RETURN(auto table, FindActiveTable(ctx.engine, in.table_name));
   DYN_RETURN_IF_ERROR(ctx.engine.ValidateKey(*table, in.key));
-  DYN_ASSIGN_OR_RETURN(std::optional<Item> item, ctx.engine.GetItem(*table, in.key));
 
   // Capacity is charged on the whole item read, before projection.
-  size_t bytes = item ? ItemSize(*item) : 0;
+  size_t bytes = 0;
   out.StartObject();
-  if (item) {
-    json::WriteKey(out, "Item");
-    if (in.projection) {
+  if (!in.projection) {
+    // The whole item: written from its stored bytes, never decoded.
+    DYN_ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                         ctx.engine.GetItemBytes(*table, in.key));
+    if (stored) {
+      json::WriteKey(out, "Item");
+      DYN_ASSIGN_OR_RETURN(bytes, item_codec::WriteJson(*stored, out));
+    }
+  } else {
+    DYN_ASSIGN_OR_RETURN(std::optional<Item> item, ctx.engine.GetItem(*table, in.key));
+    if (item) {
+      bytes = ItemSize(*item);
+      json::WriteKey(out, "Item");
       std::vector<const expr::DocumentPath*> paths;
       for (const expr::DocumentPath& p : *in.projection) paths.push_back(&p);
       EncodeItem(expr::ProjectItem(*item, paths), out);
-    } else {
-      EncodeItem(*item, out);
     }
   }
   WriteConsumedCapacity(in.return_capacity, table->table_name, ReadUnits(bytes, in.consistent_read),

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "value/base64.h"
+
 namespace dynemu::item_codec {
 namespace {
 
@@ -28,7 +30,8 @@ namespace {
 // Digits are packed two per byte, high nibble first, with a zero low nibble after an
 // odd last digit: a 38-digit number takes 22 bytes instead of 40 as text. varints are
 // LEB128 (7 bits per byte, low first). Sets and maps are written in the order the
-// AttributeValue holds them (sorted), so equal items encode to equal bytes.
+// AttributeValue holds them (sorted), so equal items encode to equal bytes; a
+// reader refuses members or names out of that order (or repeated).
 constexpr uint8_t kVersion1 = 0x01;
 
 // Items we store are at most 32 levels deep (the value codec refuses more); the decoder
@@ -200,6 +203,7 @@ class Reader {
     for (size_t i = 0; i < *count; i++) {
       std::optional<std::string_view> bytes = Bytes();
       if (!bytes) return Corrupt("truncated set member");
+      if (i > 0 && *bytes <= std::string_view(members.back())) return Corrupt("set out of order");
       members.emplace_back(*bytes);
     }
     return members;
@@ -210,13 +214,14 @@ class Reader {
     std::optional<size_t> count = Count(2);
     if (!count) return Corrupt("bad map size");
     Map map;
+    std::string_view previous;
     for (size_t i = 0; i < *count; i++) {
       std::optional<std::string_view> name = Bytes();
       if (!name) return Corrupt("truncated name");
+      if (i > 0 && *name <= previous) return Corrupt("names out of order or repeated");
+      previous = *name;
       DYN_ASSIGN_OR_RETURN(AttributeValue value, ReadValue(depth));
-      if (!map.emplace(std::string(*name), std::move(value)).second) {
-        return Corrupt("repeated name");
-      }
+      map.emplace_hint(map.end(), std::string(*name), std::move(value));
     }
     return map;
   }
@@ -260,6 +265,7 @@ class Reader {
         members.reserve(*count);
         for (size_t i = 0; i < *count; i++) {
           DYN_ASSIGN_OR_RETURN(Number n, ReadNumber());
+          if (i > 0 && !(members.back() < n)) return Corrupt("set out of order");
           members.push_back(std::move(n));
         }
         return AttributeValue::NS(std::move(members));
@@ -284,6 +290,124 @@ class Reader {
     return Corrupt("unknown type");
   }
 
+  // S as it is, B in base64.
+  static void WriteBytes(ValueType t, std::string_view bytes, json::Writer& w) {
+    if (t == ValueType::kS) {
+      json::WriteString(w, bytes);
+    } else {
+      json::WriteString(w, Base64Encode(bytes));
+    }
+  }
+
+  // WriteJson's half of the reader: each value as EncodeAttributeValue writes
+  // it, each size as AttributeValueSize counts it, without building the value.
+  // The checks are ReadValue's.
+  Status WriteMapJson(int depth, bool nested, json::Writer& w, size_t* size) {
+    std::optional<size_t> count = Count(2);
+    if (!count) return Corrupt("bad map size");
+    w.StartObject();
+    std::string_view previous;
+    for (size_t i = 0; i < *count; i++) {
+      std::optional<std::string_view> name = Bytes();
+      if (!name) return Corrupt("truncated name");
+      if (i > 0 && *name <= previous) return Corrupt("names out of order or repeated");
+      previous = *name;
+      json::WriteKey(w, *name);
+      *size += (nested ? 1 : 0) + name->size();
+      DYN_RETURN_IF_ERROR(WriteValueJson(depth, w, size));
+    }
+    w.EndObject();
+    return Status::OK();
+  }
+
+  Status WriteValueJson(int depth, json::Writer& w, size_t* size) {
+    if (depth > kMaxDecodeDepth) return Corrupt("nested too deep");
+    std::optional<uint8_t> type = Byte();
+    if (!type) return Corrupt("truncated value");
+    const ValueType t = static_cast<ValueType>(*type);
+    w.StartObject();
+    json::WriteKey(w, ValueTypeName(t));
+    switch (t) {
+      case ValueType::kS:
+      case ValueType::kB: {
+        std::optional<std::string_view> bytes = Bytes();
+        if (!bytes) return Corrupt("truncated string");
+        WriteBytes(t, *bytes, w);
+        *size += bytes->size();
+        break;
+      }
+      case ValueType::kN: {
+        DYN_ASSIGN_OR_RETURN(Number n, ReadNumber());
+        json::WriteString(w, n.ToString());
+        *size += n.ByteSize();
+        break;
+      }
+      case ValueType::kBool: {
+        std::optional<uint8_t> b = Byte();
+        if (!b || *b > 1) return Corrupt("bad boolean");
+        w.Bool(*b == 1);
+        *size += 1;
+        break;
+      }
+      case ValueType::kNull:
+        w.Bool(true);
+        *size += 1;
+        break;
+      case ValueType::kSS:
+      case ValueType::kBS: {
+        std::optional<size_t> count = Count(1);
+        if (!count || *count == 0) return Corrupt("empty set");
+        w.StartArray();
+        std::string_view previous;
+        for (size_t i = 0; i < *count; i++) {
+          std::optional<std::string_view> bytes = Bytes();
+          if (!bytes) return Corrupt("truncated set member");
+          if (i > 0 && *bytes <= previous) return Corrupt("set out of order");
+          previous = *bytes;
+          WriteBytes(t == ValueType::kSS ? ValueType::kS : ValueType::kB, *bytes, w);
+          *size += bytes->size();
+        }
+        w.EndArray();
+        break;
+      }
+      case ValueType::kNS: {
+        std::optional<size_t> count = Count(1);
+        if (!count || *count == 0) return Corrupt("bad set size");
+        w.StartArray();
+        std::optional<Number> previous;
+        for (size_t i = 0; i < *count; i++) {
+          DYN_ASSIGN_OR_RETURN(Number n, ReadNumber());
+          if (previous && !(*previous < n)) return Corrupt("set out of order");
+          json::WriteString(w, n.ToString());
+          *size += n.ByteSize();
+          previous = std::move(n);
+        }
+        w.EndArray();
+        break;
+      }
+      case ValueType::kL: {
+        std::optional<size_t> count = Count(1);
+        if (!count) return Corrupt("bad list size");
+        w.StartArray();
+        *size += 3;
+        for (size_t i = 0; i < *count; i++) {
+          *size += 1;
+          DYN_RETURN_IF_ERROR(WriteValueJson(depth + 1, w, size));
+        }
+        w.EndArray();
+        break;
+      }
+      case ValueType::kM:
+        *size += 3;
+        DYN_RETURN_IF_ERROR(WriteMapJson(depth + 1, true, w, size));
+        break;
+      default:
+        return Corrupt("unknown type");
+    }
+    w.EndObject();
+    return Status::OK();
+  }
+
  private:
   std::string_view in_;
   size_t pos_ = 0;
@@ -304,6 +428,17 @@ Result<Item> Decode(std::string_view bytes) {
   DYN_ASSIGN_OR_RETURN(Item item, reader.ReadMap(1));
   if (!reader.done()) return Corrupt("trailing bytes");
   return item;
+}
+
+Result<size_t> WriteJson(std::string_view bytes, json::Writer& out) {
+  Reader reader(bytes);
+  std::optional<uint8_t> version = reader.Byte();
+  if (!version) return Corrupt("empty");
+  if (*version != kVersion1) return Corrupt("unknown version " + std::to_string(*version));
+  size_t size = 0;
+  DYN_RETURN_IF_ERROR(reader.WriteMapJson(1, false, out, &size));
+  if (!reader.done()) return Corrupt("trailing bytes");
+  return size;
 }
 
 }  // namespace dynemu::item_codec

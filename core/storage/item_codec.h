@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "json/json.h"
 #include "value/attribute_value.h"
 
 namespace dynemu::item_codec {
@@ -17,5 +18,11 @@ void Encode(const Item& item, std::string* dst);
 // Decodes what Encode wrote. Returns InternalServerError for corrupt bytes
 // (a storage fault, never client input); any input is safe.
 Result<Item> Decode(std::string_view bytes);
+
+// Writes the item Encode wrote as `bytes` straight to DynamoDB JSON: the same
+// text EncodeItem (value_codec.h) writes for the decoded item, without building
+// it. Returns the item's ItemSize (item_size.h). On corrupt bytes returns
+// Decode's error; what was written to `out` is then to be discarded.
+Result<size_t> WriteJson(std::string_view bytes, json::Writer& out);
 
 }  // namespace dynemu::item_codec

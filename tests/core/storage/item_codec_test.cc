@@ -1,5 +1,8 @@
 #include "storage/item_codec.h"
 
+#include "value/item_size.h"
+#include "value/value_codec.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
@@ -143,11 +146,45 @@ TEST(ItemCodecTest, RandomItemsRoundTrip) {
   }
 }
 
+// The JSON EncodeItem writes for `item`.
+std::string EncodeItemJson(const Item& item) {
+  json::StringBuffer buffer;
+  json::Writer writer(buffer);
+  EncodeItem(item, writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+// WriteJson's text for `bytes`, or its error.
+Result<std::pair<std::string, size_t>> WriteJsonText(std::string_view bytes) {
+  json::StringBuffer buffer;
+  json::Writer writer(buffer);
+  DYN_ASSIGN_OR_RETURN(size_t size, WriteJson(bytes, writer));
+  return std::make_pair(std::string(buffer.GetString(), buffer.GetSize()), size);
+}
+
+TEST(ItemCodecTest, WriteJsonIsEncodeItemOfTheDecodedItem) {
+  std::mt19937_64 rng(4321);
+  for (int i = 0; i < 3000; i++) {
+    Item item = RandomItem(rng);
+    Result<std::pair<std::string, size_t>> out = WriteJsonText(EncodeToString(item));
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    ASSERT_EQ(out->first, EncodeItemJson(item));
+    ASSERT_EQ(out->second, ItemSize(item));
+  }
+  Result<std::pair<std::string, size_t>> empty = WriteJsonText(EncodeToString(Item{}));
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->first, "{}");
+  EXPECT_EQ(empty->second, 0u);
+}
+
 TEST(ItemCodecTest, CorruptBytesAreRefused) {
   auto expect_corrupt = [](const std::string& bytes) {
     Result<Item> r = Decode(bytes);
     ASSERT_FALSE(r.ok()) << "decoded " << bytes.size() << " bytes";
     EXPECT_EQ(r.status().code(), ErrorCode::kInternalServerError);
+    Result<std::pair<std::string, size_t>> json = WriteJsonText(bytes);
+    ASSERT_FALSE(json.ok()) << "transcoded " << bytes.size() << " bytes";
+    EXPECT_EQ(json.status().code(), ErrorCode::kInternalServerError);
   };
   expect_corrupt("");
   expect_corrupt(std::string("\x02\x00", 2));      // unknown version
@@ -170,6 +207,23 @@ TEST(ItemCodecTest, CorruptBytesAreRefused) {
                   "a\x04\x01"
                   "a\x04",
                   8));  // repeated name
+  expect_corrupt(
+      std::string("\x01\x02\x01"
+                  "b\x04\x01"
+                  "a\x04",
+                  8));  // names out of order
+  expect_corrupt(
+      std::string("\x01\x01\x01"
+                  "a\x05\x02\x01y\x01x",
+                  10));  // SS out of order
+  expect_corrupt(
+      std::string("\x01\x01\x01"
+                  "a\x05\x02\x01x\x01x",
+                  10));  // SS member repeated
+  expect_corrupt(
+      std::string("\x01\x01\x01"
+                  "a\x06\x02\x02\x02\x20\x02\x02\x10",
+                  12));  // NS {2, 1}
   expect_corrupt(
       std::string("\x01\x01\x01"
                   "a\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f",
@@ -225,6 +279,7 @@ TEST(ItemCodecTest, FuzzedBytesNeverCrash) {
     // Every truncation.
     for (size_t cut = 0; cut < bytes.size(); cut++) {
       Result<Item> r = Decode(std::string_view(bytes).substr(0, cut));
+      ASSERT_EQ(WriteJsonText(std::string_view(bytes).substr(0, cut)).ok(), r.ok());
       if (r.ok()) decoded++;
     }
     // Random byte flips and insertions.
@@ -243,6 +298,13 @@ TEST(ItemCodecTest, FuzzedBytesNeverCrash) {
           break;
       }
       Result<Item> r = Decode(mutated);
+      // The transcoder accepts exactly what Decode accepts, and writes its item.
+      Result<std::pair<std::string, size_t>> json = WriteJsonText(mutated);
+      ASSERT_EQ(json.ok(), r.ok());
+      if (r.ok()) {
+        ASSERT_EQ(json->first, EncodeItemJson(*r));
+        ASSERT_EQ(json->second, ItemSize(*r));
+      }
       if (r.ok()) {
         decoded++;
         // Whatever decodes is a valid item that encodes and decodes again.
@@ -259,6 +321,7 @@ TEST(ItemCodecTest, FuzzedBytesNeverCrash) {
     std::string noise = RandomBytes(rng, 64);
     if (i % 2 == 0 && !noise.empty()) noise[0] = '\x01';
     Result<Item> r = Decode(noise);
+    ASSERT_EQ(WriteJsonText(noise).ok(), r.ok());
     if (!r.ok()) {
       EXPECT_EQ(r.status().code(), ErrorCode::kInternalServerError);
     }
