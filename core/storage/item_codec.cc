@@ -153,6 +153,20 @@ class Reader {
     return out;
   }
 
+  // The next bytes of a sequence that must strictly increase (set members, map
+  // names, as Encode writes them): `i` is their position, *previous the bytes
+  // before them. `what` names them in the errors.
+  Result<std::string_view> OrderedBytes(size_t i, std::string_view* previous,
+                                        std::string_view what) {
+    std::optional<std::string_view> bytes = Bytes();
+    if (!bytes) return Corrupt("truncated " + std::string(what));
+    if (i > 0 && *bytes <= *previous) {
+      return Corrupt(std::string(what) + " out of order or repeated");
+    }
+    *previous = *bytes;
+    return *bytes;
+  }
+
   // A count of elements that each take at least `min_bytes` bytes.
   std::optional<size_t> Count(size_t min_bytes) {
     std::optional<uint64_t> n = Varint();
@@ -200,11 +214,10 @@ class Reader {
     if (!count) return Corrupt("bad set size");
     std::vector<std::string> members;
     members.reserve(*count);
+    std::string_view previous;
     for (size_t i = 0; i < *count; i++) {
-      std::optional<std::string_view> bytes = Bytes();
-      if (!bytes) return Corrupt("truncated set member");
-      if (i > 0 && *bytes <= std::string_view(members.back())) return Corrupt("set out of order");
-      members.emplace_back(*bytes);
+      DYN_ASSIGN_OR_RETURN(std::string_view bytes, OrderedBytes(i, &previous, "set member"));
+      members.emplace_back(bytes);
     }
     return members;
   }
@@ -216,12 +229,9 @@ class Reader {
     Map map;
     std::string_view previous;
     for (size_t i = 0; i < *count; i++) {
-      std::optional<std::string_view> name = Bytes();
-      if (!name) return Corrupt("truncated name");
-      if (i > 0 && *name <= previous) return Corrupt("names out of order or repeated");
-      previous = *name;
+      DYN_ASSIGN_OR_RETURN(std::string_view name, OrderedBytes(i, &previous, "name"));
       DYN_ASSIGN_OR_RETURN(AttributeValue value, ReadValue(depth));
-      map.emplace_hint(map.end(), std::string(*name), std::move(value));
+      map.emplace_hint(map.end(), std::string(name), std::move(value));
     }
     return map;
   }
@@ -308,12 +318,9 @@ class Reader {
     w.StartObject();
     std::string_view previous;
     for (size_t i = 0; i < *count; i++) {
-      std::optional<std::string_view> name = Bytes();
-      if (!name) return Corrupt("truncated name");
-      if (i > 0 && *name <= previous) return Corrupt("names out of order or repeated");
-      previous = *name;
-      json::WriteKey(w, *name);
-      *size += (nested ? 1 : 0) + name->size();
+      DYN_ASSIGN_OR_RETURN(std::string_view name, OrderedBytes(i, &previous, "name"));
+      json::WriteKey(w, name);
+      *size += (nested ? 1 : 0) + name.size();
       DYN_RETURN_IF_ERROR(WriteValueJson(depth, w, size));
     }
     w.EndObject();
@@ -360,12 +367,9 @@ class Reader {
         w.StartArray();
         std::string_view previous;
         for (size_t i = 0; i < *count; i++) {
-          std::optional<std::string_view> bytes = Bytes();
-          if (!bytes) return Corrupt("truncated set member");
-          if (i > 0 && *bytes <= previous) return Corrupt("set out of order");
-          previous = *bytes;
-          WriteBytes(t == ValueType::kSS ? ValueType::kS : ValueType::kB, *bytes, w);
-          *size += bytes->size();
+          DYN_ASSIGN_OR_RETURN(std::string_view bytes, OrderedBytes(i, &previous, "set member"));
+          WriteBytes(t == ValueType::kSS ? ValueType::kS : ValueType::kB, bytes, w);
+          *size += bytes.size();
         }
         w.EndArray();
         break;
