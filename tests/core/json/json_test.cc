@@ -1,5 +1,6 @@
 #include "json/json.h"
 
+#include <random>
 #include <string>
 #include <string_view>
 
@@ -101,6 +102,48 @@ TEST(JsonWriteTest, EscapesWhatJsonRequiresAtEveryOffset) {
   WriteString(writer, std::string("\x1A\x1F\n\"\\\xC3\xA9", 7));
   EXPECT_EQ(std::string(buffer.GetString(), buffer.GetSize()),
             "\"\\u001A\\u001F\\n\\\"\\\\\xC3\xA9\"");
+}
+
+TEST(JsonWriteTest, RandomStringsAreEscapedAsByTheRules) {
+  // The rules RapidJSON applies byte by byte, written out here: the Writer's
+  // bulk scan must only ever skip bytes these leave as they are.
+  auto escaped = [](const std::string& s) {
+    static const char* kHex = "0123456789ABCDEF";
+    std::string out = "\"";
+    for (char ch : s) {
+      const unsigned char c = static_cast<unsigned char>(ch);
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\t': out += "\\t"; break;
+        case '\n': out += "\\n"; break;
+        case '\f': out += "\\f"; break;
+        case '\r': out += "\\r"; break;
+        default:
+          if (c < 0x20) {
+            out += "\\u00";
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+          } else {
+            out += ch;
+          }
+      }
+    }
+    return out + "\"";
+  };
+  std::mt19937_64 rng(17);
+  const std::string alphabet = std::string("ab\"\\\x01\x1a\x1f\x7f \xc3\xa9", 12);
+  for (int i = 0; i < 20000; ++i) {
+    std::string value(rng() % 70, 'x');
+    for (char& ch : value) {
+      if (rng() % 4 == 0) ch = alphabet[rng() % alphabet.size()];
+    }
+    StringBuffer buffer;
+    Writer writer(buffer);
+    WriteString(writer, value);
+    ASSERT_EQ(std::string(buffer.GetString(), buffer.GetSize()), escaped(value));
+  }
 }
 
 TEST(JsonParseTest, ValidatesUtf8Strictly) {
