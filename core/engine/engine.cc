@@ -418,15 +418,24 @@ Result<Engine::Page> ReadPage(const Store& store, std::string start, std::string
     }
   }
   while (it->Valid()) {
-    DYN_ASSIGN_OR_RETURN(Item item, item_codec::Decode(it->value()));
-    size_t size = ItemSize(item);
-    page.bytes += size;
-    page.rows.push_back(Engine::ReadRow{std::move(item), size});
+    Engine::ReadRow row;
+    if (limits.stored) {
+      DYN_ASSIGN_OR_RETURN(row.size, item_codec::ItemSizeOf(it->value()));
+      row.stored = std::string(it->value());
+    } else {
+      DYN_ASSIGN_OR_RETURN(row.item, item_codec::Decode(it->value()));
+      row.size = ItemSize(row.item);
+    }
+    page.bytes += row.size;
+    page.rows.push_back(std::move(row));
     // As DynamoDB: the row that reaches a limit is part of the page, and reaching
     // one ends the page even when no row follows.
     if ((limits.max_items != 0 && page.rows.size() >= limits.max_items) ||
         page.bytes >= limits.max_bytes) {
       page.limited = true;
+      if (limits.stored) {
+        DYN_ASSIGN_OR_RETURN(page.rows.back().item, item_codec::Decode(page.rows.back().stored));
+      }
       break;
     }
     if (forward) {

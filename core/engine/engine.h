@@ -291,11 +291,18 @@ class Engine {
   struct ReadRow {
     Item item;
     size_t size = 0;  // ItemSize(item): what the page limit and capacity count
+    // With PageLimits::stored, the row as stored (item_codec.h), and `item` is
+    // left empty, except for the last row of a limited page.
+    std::string stored;
   };
 
   struct PageLimits {
     size_t max_items = 0;         // 0: no limit
     size_t max_bytes = 1 << 20;   // the page ends with the row that brings it to this many bytes
+    // Rows keep their stored bytes instead of being decoded, for a caller that
+    // writes them as they are (item_codec::WriteJson). The last row of a
+    // limited page is decoded as well: its key continues the read.
+    bool stored = false;
   };
 
   struct Page {

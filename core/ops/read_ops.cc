@@ -15,6 +15,7 @@
 #include "expr/request_expressions.h"
 #include "ops/capacity.h"
 #include "ops/shape_check.h"
+#include "storage/item_codec.h"
 #include "value/item_size.h"
 #include "value/value_codec.h"
 
@@ -652,6 +653,12 @@ Status WritePage(Engine& engine, const TableDescription& table, const SecondaryI
     out.StartArray();
   }
   for (const Engine::ReadRow& row : page.rows) {
+    if (!row.stored.empty()) {
+      // Read as stored (ReadsAsStored): no filter, no projection.
+      count++;
+      if (write_items) DYN_RETURN_IF_ERROR(item_codec::WriteJson(row.stored, out).status());
+      continue;
+    }
     bool keep = in.filter ? expr::EvaluateCondition(in.filter->root, row.item)
                           : expr::EvaluateLegacyConditions(in.legacy_filter, row.item);
     if (!keep) continue;
@@ -689,10 +696,21 @@ Status WritePage(Engine& engine, const TableDescription& table, const SecondaryI
   return Status::OK();
 }
 
-Engine::PageLimits LimitsOf(const ReadInput& in) {
+// Whether the page's rows go out as they are stored: no filter, no projection
+// and no fetch from the table need them decoded, so WritePage writes them from
+// their bytes (item_codec::WriteJson).
+bool ReadsAsStored(const TableDescription& table, const SecondaryIndex* index,
+                   const ReadInput& in) {
+  return !in.filter && in.legacy_filter.conditions.empty() && !in.projection &&
+         !FetchesFromTable(table, index, in);
+}
+
+Engine::PageLimits LimitsOf(const TableDescription& table, const SecondaryIndex* index,
+                            const ReadInput& in) {
   Engine::PageLimits limits;
   limits.max_bytes = kPageBytes;
   if (in.limit && *in.limit > 0) limits.max_items = static_cast<size_t>(*in.limit);
+  limits.stored = ReadsAsStored(table, index, in);
   return limits;
 }
 
@@ -710,7 +728,8 @@ Status HandleQuery(OpContext& ctx, const json::Value& request, json::Writer& out
   DYN_ASSIGN_OR_RETURN(
       Engine::Page page,
       ctx.engine.QueryPartition(*table, index, pk, range, in.forward,
-                                in.exclusive_start ? &*in.exclusive_start : nullptr, LimitsOf(in)));
+                                in.exclusive_start ? &*in.exclusive_start : nullptr,
+                                LimitsOf(*table, index, in)));
   return WritePage(ctx.engine, *table, index, in, page, out);
 }
 
@@ -722,7 +741,8 @@ Status HandleScan(OpContext& ctx, const json::Value& request, json::Writer& out)
   DYN_ASSIGN_OR_RETURN(
       Engine::Page page,
       ctx.engine.ScanSegment(*table, index, in.segment, in.total_segments,
-                             in.exclusive_start ? &*in.exclusive_start : nullptr, LimitsOf(in)));
+                             in.exclusive_start ? &*in.exclusive_start : nullptr,
+                             LimitsOf(*table, index, in)));
   return WritePage(ctx.engine, *table, index, in, page, out);
 }
 

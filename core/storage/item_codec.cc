@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -309,17 +310,20 @@ class Reader {
     }
   }
 
-  // WriteJson's half of the reader: each value as EncodeAttributeValue writes
-  // it, each size as AttributeValueSize counts it, without building the value.
-  // The checks are ReadValue's.
-  Status WriteMapJson(int depth, bool nested, json::Writer& w, size_t* size) {
+  // WriteJson's and ItemSizeOf's half of the reader: each value as
+  // EncodeAttributeValue writes it (to a json::Writer; a NullSink writes
+  // nothing), each size as AttributeValueSize counts it, without building the
+  // value. The checks are ReadValue's.
+  template <typename Sink>
+  Status WriteMapJson(int depth, bool nested, Sink& w, size_t* size) {
+    constexpr bool kWrites = std::is_same_v<Sink, json::Writer>;
     std::optional<size_t> count = Count(2);
     if (!count) return Corrupt("bad map size");
     w.StartObject();
     std::string_view previous;
     for (size_t i = 0; i < *count; i++) {
       DYN_ASSIGN_OR_RETURN(std::string_view name, OrderedBytes(i, &previous, "name"));
-      json::WriteKey(w, name);
+      if constexpr (kWrites) json::WriteKey(w, name);
       *size += (nested ? 1 : 0) + name.size();
       DYN_RETURN_IF_ERROR(WriteValueJson(depth, w, size));
     }
@@ -327,25 +331,27 @@ class Reader {
     return Status::OK();
   }
 
-  Status WriteValueJson(int depth, json::Writer& w, size_t* size) {
+  template <typename Sink>
+  Status WriteValueJson(int depth, Sink& w, size_t* size) {
+    constexpr bool kWrites = std::is_same_v<Sink, json::Writer>;
     if (depth > kMaxDecodeDepth) return Corrupt("nested too deep");
     std::optional<uint8_t> type = Byte();
     if (!type) return Corrupt("truncated value");
     const ValueType t = static_cast<ValueType>(*type);
     w.StartObject();
-    json::WriteKey(w, ValueTypeName(t));
+    if constexpr (kWrites) json::WriteKey(w, ValueTypeName(t));
     switch (t) {
       case ValueType::kS:
       case ValueType::kB: {
         std::optional<std::string_view> bytes = Bytes();
         if (!bytes) return Corrupt("truncated string");
-        WriteBytes(t, *bytes, w);
+        if constexpr (kWrites) WriteBytes(t, *bytes, w);
         *size += bytes->size();
         break;
       }
       case ValueType::kN: {
         DYN_ASSIGN_OR_RETURN(Number n, ReadNumber());
-        json::WriteString(w, n.ToString());
+        if constexpr (kWrites) json::WriteString(w, n.ToString());
         *size += n.ByteSize();
         break;
       }
@@ -368,7 +374,9 @@ class Reader {
         std::string_view previous;
         for (size_t i = 0; i < *count; i++) {
           DYN_ASSIGN_OR_RETURN(std::string_view bytes, OrderedBytes(i, &previous, "set member"));
-          WriteBytes(t == ValueType::kSS ? ValueType::kS : ValueType::kB, bytes, w);
+          if constexpr (kWrites) {
+            WriteBytes(t == ValueType::kSS ? ValueType::kS : ValueType::kB, bytes, w);
+          }
           *size += bytes.size();
         }
         w.EndArray();
@@ -382,7 +390,7 @@ class Reader {
         for (size_t i = 0; i < *count; i++) {
           DYN_ASSIGN_OR_RETURN(Number n, ReadNumber());
           if (previous && !(*previous < n)) return Corrupt("set out of order");
-          json::WriteString(w, n.ToString());
+          if constexpr (kWrites) json::WriteString(w, n.ToString());
           *size += n.ByteSize();
           previous = std::move(n);
         }
@@ -434,15 +442,36 @@ Result<Item> Decode(std::string_view bytes) {
   return item;
 }
 
-Result<size_t> WriteJson(std::string_view bytes, json::Writer& out) {
+namespace {
+
+// What ItemSizeOf writes to: nothing.
+struct NullSink {
+  void StartObject() {}
+  void EndObject() {}
+  void StartArray() {}
+  void EndArray() {}
+  void Bool(bool) {}
+};
+
+template <typename Sink>
+Result<size_t> Walk(std::string_view bytes, Sink& sink) {
   Reader reader(bytes);
   std::optional<uint8_t> version = reader.Byte();
   if (!version) return Corrupt("empty");
   if (*version != kVersion1) return Corrupt("unknown version " + std::to_string(*version));
   size_t size = 0;
-  DYN_RETURN_IF_ERROR(reader.WriteMapJson(1, false, out, &size));
+  DYN_RETURN_IF_ERROR(reader.WriteMapJson(1, false, sink, &size));
   if (!reader.done()) return Corrupt("trailing bytes");
   return size;
+}
+
+}  // namespace
+
+Result<size_t> WriteJson(std::string_view bytes, json::Writer& out) { return Walk(bytes, out); }
+
+Result<size_t> ItemSizeOf(std::string_view bytes) {
+  NullSink sink;
+  return Walk(bytes, sink);
 }
 
 }  // namespace dynemu::item_codec

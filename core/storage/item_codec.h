@@ -25,4 +25,8 @@ Result<Item> Decode(std::string_view bytes);
 // Decode's error; what was written to `out` is then to be discarded.
 Result<size_t> WriteJson(std::string_view bytes, json::Writer& out);
 
+// The ItemSize of the item Encode wrote as `bytes`, without building it; on
+// corrupt bytes, Decode's error.
+Result<size_t> ItemSizeOf(std::string_view bytes);
+
 }  // namespace dynemu::item_codec

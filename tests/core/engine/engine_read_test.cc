@@ -10,6 +10,7 @@
 #include "engine/engine.h"
 #include "engine_fixture.h"
 #include "host/hook_dispatch.h"
+#include "storage/item_codec.h"
 #include "storage/store.h"
 #include "value/item_size.h"
 
@@ -73,6 +74,41 @@ TEST_F(EngineReadTest, QueryRangesBothWaysFromAStartKey) {
   EXPECT_EQ(Sks(*page), (std::vector<int>{6, 7}));
   EXPECT_TRUE(page->limited);
   EXPECT_EQ(page->bytes, page->rows[0].size + page->rows[1].size);
+}
+
+TEST_F(EngineReadTest, StoredRowsAreTheDecodedOnesAsBytes) {
+  for (int i = 0; i < 10; i++) Put("a", i);
+  Engine::PageLimits decoded_limits;
+  decoded_limits.max_items = 4;
+  Engine::PageLimits stored_limits = decoded_limits;
+  stored_limits.stored = true;
+  auto decoded = engine_->QueryPartition(*table_, nullptr, AttributeValue::S("a"),
+                                         Engine::SortKeyRange{}, true, nullptr, decoded_limits);
+  auto stored = engine_->QueryPartition(*table_, nullptr, AttributeValue::S("a"),
+                                        Engine::SortKeyRange{}, true, nullptr, stored_limits);
+  ASSERT_TRUE(decoded.ok());
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->rows.size(), 4u);
+  EXPECT_TRUE(stored->limited);
+  EXPECT_EQ(stored->bytes, decoded->bytes);
+  for (size_t i = 0; i < stored->rows.size(); i++) {
+    const Engine::ReadRow& row = stored->rows[i];
+    EXPECT_EQ(row.size, decoded->rows[i].size);
+    EXPECT_TRUE(decoded->rows[i].stored.empty());
+    auto item = item_codec::Decode(row.stored);
+    ASSERT_TRUE(item.ok());
+    EXPECT_EQ(*item, decoded->rows[i].item);
+    // Only the last row, whose key continues the read, is decoded too.
+    EXPECT_EQ(row.item.empty(), i + 1 < stored->rows.size());
+  }
+  EXPECT_EQ(stored->rows.back().item, decoded->rows.back().item);
+  // A page that ends with its range decodes nothing.
+  stored_limits.max_items = 0;
+  auto whole = engine_->ScanSegment(*table_, nullptr, 0, 1, nullptr, stored_limits);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_FALSE(whole->limited);
+  ASSERT_EQ(whole->rows.size(), 10u);
+  for (const Engine::ReadRow& row : whole->rows) EXPECT_TRUE(row.item.empty());
 }
 
 TEST_F(EngineReadTest, SegmentsSplitTheHashSpace) {

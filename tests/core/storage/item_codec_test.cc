@@ -170,6 +170,9 @@ TEST(ItemCodecTest, WriteJsonIsEncodeItemOfTheDecodedItem) {
     ASSERT_TRUE(out.ok()) << out.status().ToString();
     ASSERT_EQ(out->first, EncodeItemJson(item));
     ASSERT_EQ(out->second, ItemSize(item));
+    Result<size_t> size = ItemSizeOf(EncodeToString(item));
+    ASSERT_TRUE(size.ok());
+    ASSERT_EQ(*size, ItemSize(item));
   }
   Result<std::pair<std::string, size_t>> empty = WriteJsonText(EncodeToString(Item{}));
   ASSERT_TRUE(empty.ok());
@@ -185,6 +188,7 @@ TEST(ItemCodecTest, CorruptBytesAreRefused) {
     Result<std::pair<std::string, size_t>> json = WriteJsonText(bytes);
     ASSERT_FALSE(json.ok()) << "transcoded " << bytes.size() << " bytes";
     EXPECT_EQ(json.status().code(), ErrorCode::kInternalServerError);
+    EXPECT_FALSE(ItemSizeOf(bytes).ok());
   };
   expect_corrupt("");
   expect_corrupt(std::string("\x02\x00", 2));      // unknown version
@@ -301,9 +305,11 @@ TEST(ItemCodecTest, FuzzedBytesNeverCrash) {
       // The transcoder accepts exactly what Decode accepts, and writes its item.
       Result<std::pair<std::string, size_t>> json = WriteJsonText(mutated);
       ASSERT_EQ(json.ok(), r.ok());
+      ASSERT_EQ(ItemSizeOf(mutated).ok(), r.ok());
       if (r.ok()) {
         ASSERT_EQ(json->first, EncodeItemJson(*r));
         ASSERT_EQ(json->second, ItemSize(*r));
+        ASSERT_EQ(*ItemSizeOf(mutated), ItemSize(*r));
       }
       if (r.ok()) {
         decoded++;
