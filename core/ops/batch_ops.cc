@@ -12,6 +12,7 @@
 #include "ops/capacity.h"
 #include "ops/item_collection_metrics.h"
 #include "ops/shape_check.h"
+#include "storage/item_codec.h"
 #include "value/item_size.h"
 #include "value/value_codec.h"
 
@@ -166,8 +167,14 @@ Status HandleBatchGetItem(OpContext& ctx, const json::Value& request, json::Writ
 
   size_t response_bytes = 0;
   std::vector<CapacityBreakdown> units;
+  // An item answered: projected, or (without a projection) as stored, to be
+  // written from its bytes (item_codec::WriteJson) without being decoded.
+  struct Found {
+    Item item;
+    std::string stored;
+  };
   // Per table: the items answered, and the indexes of the keys left unprocessed.
-  std::vector<std::vector<Item>> found(tables.size());
+  std::vector<std::vector<Found>> found(tables.size());
   std::vector<std::vector<size_t>> unprocessed(tables.size());
   for (size_t t = 0; t < tables.size(); t++) {
     const TableGets& gets = tables[t];
@@ -181,12 +188,26 @@ Status HandleBatchGetItem(OpContext& ctx, const json::Value& request, json::Writ
         unprocessed[t].push_back(k);
         continue;
       }
-      DYN_ASSIGN_OR_RETURN(std::optional<Item> item, ctx.engine.GetItem(*descs[t], gets.keys[k]));
-      // Each read is charged as a GetItem: on the whole item, rounded per item.
-      capacity += ReadUnits(item ? ItemSize(*item) : 0, gets.consistent_read);
-      if (!item) continue;
-      Item answer = gets.projection ? expr::ProjectItem(*item, paths) : std::move(*item);
-      size_t size = ItemSize(answer);
+      Found answer;
+      size_t size = 0;
+      if (gets.projection) {
+        DYN_ASSIGN_OR_RETURN(std::optional<Item> item,
+                             ctx.engine.GetItem(*descs[t], gets.keys[k]));
+        // Each read is charged as a GetItem: on the whole item, rounded per item.
+        capacity += ReadUnits(item ? ItemSize(*item) : 0, gets.consistent_read);
+        if (!item) continue;
+        answer.item = expr::ProjectItem(*item, paths);
+        size = ItemSize(answer.item);
+      } else {
+        DYN_ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                             ctx.engine.GetItemBytes(*descs[t], gets.keys[k]));
+        if (stored) {
+          DYN_ASSIGN_OR_RETURN(size, item_codec::ItemSizeOf(*stored));
+        }
+        capacity += ReadUnits(size, gets.consistent_read);
+        if (!stored) continue;
+        answer.stored = std::move(*stored);
+      }
       if (response_bytes + size > kMaxBatchGetBytes) {
         // Does not fit: the key goes back, and so does every later one.
         response_bytes = kMaxBatchGetBytes;
@@ -208,7 +229,13 @@ Status HandleBatchGetItem(OpContext& ctx, const json::Value& request, json::Writ
   for (size_t t = 0; t < tables.size(); t++) {
     json::WriteKey(out, tables[t].table_name);
     out.StartArray();
-    for (const Item& item : found[t]) EncodeItem(item, out);
+    for (const Found& f : found[t]) {
+      if (f.stored.empty()) {
+        EncodeItem(f.item, out);
+      } else {
+        DYN_RETURN_IF_ERROR(item_codec::WriteJson(f.stored, out).status());
+      }
+    }
     out.EndArray();
   }
   out.EndObject();
