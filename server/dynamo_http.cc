@@ -259,35 +259,6 @@ void HttpResponse::content_length(uint64_t length) {
   set(http::field::content_length, std::string_view(digits, static_cast<size_t>(end - digits)));
 }
 
-std::optional<std::string_view> HttpResponse::Find(std::string_view name) const {
-  std::string_view rest = fields_;
-  while (!rest.empty()) {
-    const size_t eol = rest.find("\r\n");
-    const std::string_view line = rest.substr(0, eol);
-    rest.remove_prefix(eol + 2);
-    const size_t colon = line.find(": ");
-    if (EqualsNoCase(line.substr(0, colon), name)) return line.substr(colon + 2);
-  }
-  return std::nullopt;
-}
-
-boost::beast::string_view HttpResponse::operator[](std::string_view name) const {
-  if (EqualsNoCase(name, "Connection")) {
-    if (version_ >= 11 && !keep_alive_) return "close";
-    if (version_ < 11 && keep_alive_) return "keep-alive";
-    return {};
-  }
-  return Beast(Find(name).value_or(std::string_view()));
-}
-
-boost::beast::string_view HttpResponse::operator[](http::field name) const {
-  return (*this)[Std(http::to_string(name))];
-}
-
-bool HttpResponse::has(http::field name) const {
-  return Find(Std(http::to_string(name))).has_value();
-}
-
 void HttpResponse::Render(std::string* out) const {
   out->clear();
   const std::string_view reason = Std(http::obsolete_reason(static_cast<http::status>(status_)));

@@ -108,12 +108,6 @@ class HttpResponse {
   void set(boost::beast::http::field name, std::string_view value);
   void content_length(uint64_t length);
 
-  // The value of a field, or "" when it is not set; names compare without case.
-  // Connection comes from keep_alive().
-  boost::beast::string_view operator[](std::string_view name) const;
-  boost::beast::string_view operator[](boost::beast::http::field name) const;
-  bool has(boost::beast::http::field name) const;
-
   const std::string& body() const { return body_; }
   std::string& body() { return body_; }
 
@@ -126,9 +120,6 @@ class HttpResponse {
   unsigned status_ = 200;
   unsigned version_ = 11;
   bool keep_alive_ = true;
-  // The value of the field named `name` (not Connection), or nullopt.
-  std::optional<std::string_view> Find(std::string_view name) const;
-
   std::string fields_;  // "Name: value\r\n" per field
   std::string body_;
 };

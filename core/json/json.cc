@@ -8,13 +8,9 @@
 namespace dynemu::json {
 namespace {
 
-constexpr uint64_t kHighBits = 0x8080808080808080ULL;
-
-uint64_t Load8(const char* p) {
-  uint64_t w;
-  std::memcpy(&w, p, sizeof(w));
-  return w;
-}
+using internal::BytesBelow;
+using internal::kHighBits;
+using internal::Load8;
 
 // Hands RapidJSON's parse events to the document being built, and stops the
 // parse (as a failed handler does) at a container nested deeper than kMaxDepth.
@@ -75,7 +71,6 @@ bool ParseLimited(Stream& stream, Document* doc) {
 // character only escaped inside a string, and outside one only \t \n \r as
 // whitespace) and RapidJSON's SSE2 string scan lets through (json.h).
 bool IsValidJsonBytes(std::string_view text) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull;
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* end = p + text.size();
   while (p < end) {
@@ -83,7 +78,7 @@ bool IsValidJsonBytes(std::string_view text) {
       const uint64_t w = Load8(reinterpret_cast<const char*>(p));
       // Eight ASCII bytes, none below 0x20: skipped whole. Otherwise the
       // bytes are taken one by one below.
-      if ((w & kHighBits) == 0 && (((w - kOnes * 0x20) & ~w) & kHighBits) == 0) {
+      if ((w & kHighBits) == 0 && BytesBelow(w, 0x20) == 0) {
         p += 8;
         continue;
       }

@@ -54,11 +54,26 @@ class Misuse : public std::logic_error {
 
 namespace dynemu::json::internal {
 
+// Eight bytes at a time (SWAR): each test flags a matching byte by its high
+// bit. A borrow can also flag bytes above a true match (toward higher
+// addresses on a little-endian machine), never below one.
+constexpr uint64_t kOnes = 0x0101010101010101ull;
+constexpr uint64_t kHighBits = 0x8080808080808080ull;
+
+inline uint64_t Load8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, sizeof(w));
+  return w;
+}
+// Bytes of `w` below `n` (n <= 0x80).
+constexpr uint64_t BytesBelow(uint64_t w, uint8_t n) { return (w - kOnes * n) & ~w & kHighBits; }
+// Bytes of `w` equal to `c`.
+constexpr uint64_t BytesEqual(uint64_t w, uint8_t c) { return BytesBelow(w ^ (kOnes * c), 1); }
+
 // The first byte in [p, end) that a JSON string must escape ('"', '\\' or a
 // byte below 0x20), or end. With SSE2 sixteen bytes at a time, then eight
-// (or, without it, eight at a time throughout): each test below flags a
-// matching byte by its high bit; a borrow can also flag bytes above a true
-// match, never below one, so the lowest flag is the first match.
+// (or, without it, eight at a time throughout); of the eight, the lowest flag
+// is the first match.
 inline const char* FindEscape(const char* p, const char* end) {
 #if defined(__SSE2__)
   // Sixteen at a time: c <= 0x1F is max(c, 0x1F) == 0x1F, unsigned.
@@ -75,16 +90,9 @@ inline const char* FindEscape(const char* p, const char* end) {
     p += 16;
   }
 #endif
-  constexpr uint64_t kOnes = 0x0101010101010101ull;
-  constexpr uint64_t kHighs = 0x8080808080808080ull;
   while (end - p >= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    const uint64_t quote = w ^ (kOnes * '"');
-    const uint64_t backslash = w ^ (kOnes * '\\');
-    const uint64_t flags = (((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) |
-                            ((backslash - kOnes) & ~backslash)) &
-                           kHighs;
+    const uint64_t w = Load8(p);
+    const uint64_t flags = BytesBelow(w, 0x20) | BytesEqual(w, '"') | BytesEqual(w, '\\');
     // (On a big-endian machine a borrow runs toward lower addresses: the
     // bytes of a flagged word are then tested one by one, below.)
     if (flags != 0) {

@@ -33,11 +33,14 @@ constexpr int32_t kExponentBias = 0x8000;
 // another's (0.12 vs 0.123, same exponent) is the smaller magnitude.
 constexpr uint8_t kDigitsEnd = 0x00;
 
+// Writes `v` big-endian into the four bytes at `dst`.
+void StoreBigEndian32(uint32_t v, char* dst) {
+  for (int i = 0; i < 4; i++) dst[i] = static_cast<char>((v >> (24 - 8 * i)) & 0xFF);
+}
+
 void AppendBigEndian32(uint32_t v, std::string* dst) {
-  dst->push_back(static_cast<char>((v >> 24) & 0xFF));
-  dst->push_back(static_cast<char>((v >> 16) & 0xFF));
-  dst->push_back(static_cast<char>((v >> 8) & 0xFF));
-  dst->push_back(static_cast<char>(v & 0xFF));
+  dst->resize(dst->size() + 4);
+  StoreBigEndian32(v, dst->data() + dst->size() - 4);
 }
 
 // S and B: every 0x00 becomes 0x00 0xFF and the value ends with 0x00 0x01. Where two
@@ -213,7 +216,7 @@ std::string PartitionPrefix(uint32_t table_id, uint8_t index_id, const Attribute
   AppendBigEndian32(0, &key);
   AppendKeyValue(pk, &key);
   const uint32_t hash = HashEncoded(std::string_view(key).substr(hash_at + 4));
-  for (int i = 0; i < 4; i++) key[hash_at + i] = static_cast<char>(hash >> (24 - 8 * i));
+  StoreBigEndian32(hash, key.data() + hash_at);
   return key;
 }
 

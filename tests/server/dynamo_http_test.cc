@@ -278,6 +278,22 @@ HttpRequest Parsed(WireRequest req) {
   return out;
 }
 
+// `res` as a client reads it: its rendered bytes through Beast's parser (the
+// answer to a HEAD request carries no body).
+WireResponse OnTheWire(const HttpResponse& res, bool head = false) {
+  std::string wire;
+  res.Render(&wire);
+  http::response_parser<http::string_body> parser;
+  parser.eager(true);
+  parser.skip(head);
+  beast::error_code ec;
+  const size_t used = parser.put(net::buffer(wire), ec);
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_TRUE(parser.is_done()) << wire;
+  EXPECT_EQ(used, wire.size()) << "bytes after the message: " << wire;
+  return parser.release();
+}
+
 template <typename Response>
 void ExpectCrc(const Response& res) {
   EXPECT_EQ(Str(res["x-amz-crc32"]), std::to_string(Crc32(res.body())));
@@ -377,12 +393,14 @@ class DynamoHttpTest : public ::testing::Test {
     http_.emplace(std::move(options));
   }
 
-  HttpResponse Handle(WireRequest req, std::string client = "10.0.0.1:5555") {
+  // The answer as the client reads it: Render()'s bytes, parsed by Beast.
+  WireResponse Handle(WireRequest req, std::string client = "10.0.0.1:5555") {
+    const bool head = req.method() == http::verb::head;
     std::optional<HttpResponse> out;
     http_->Handle(Parsed(std::move(req)), std::move(client),
                   [&](HttpResponse r) { out = std::move(r); });
     EXPECT_TRUE(out.has_value());
-    return out ? std::move(*out) : HttpResponse{};
+    return out ? OnTheWire(*out, head) : WireResponse{};
   }
 
   std::optional<DynamoHttp> http_;
@@ -393,7 +411,7 @@ class DynamoHttpTest : public ::testing::Test {
 
 TEST_F(DynamoHttpTest, BuildsTheOperationFromTheRequest) {
   WireRequest req = Post("DynamoDB_20120810.ListTables", "{}");
-  HttpResponse res = Handle(std::move(req), "127.0.0.1:4242");
+  WireResponse res = Handle(std::move(req), "127.0.0.1:4242");
   ASSERT_TRUE(seen_.has_value());
   EXPECT_EQ(seen_->target, "DynamoDB_20120810.ListTables");
   EXPECT_EQ(seen_->body, "{}");
@@ -434,7 +452,7 @@ TEST_F(DynamoHttpTest, HeaderNamesIgnoreCaseAndTheFirstOfRepeatedOnesCounts) {
   req.insert("x-amz-date", "");
   req.insert("X-Amz-Date", "20240101T000000Z");
   req.body() = "{}";
-  HttpResponse res = Handle(req);
+  WireResponse res = Handle(req);
   ASSERT_TRUE(seen_.has_value());
   EXPECT_EQ(seen_->target, "DynamoDB_20120810.ListTables");
   EXPECT_EQ(seen_->authorization, "AWS4-HMAC-SHA256 first");
@@ -474,14 +492,14 @@ TEST_F(DynamoHttpTest, ContentTypeOfTheAnswerFollowsTheRequest) {
 TEST_F(DynamoHttpTest, ErrorStatusAndGeneratedIdWhenTheCoreGivesNone) {
   status_ = 400;
   request_id_ = "";
-  HttpResponse res = Handle(Post("T", "{}"));
+  WireResponse res = Handle(Post("T", "{}"));
   EXPECT_EQ(res.result_int(), 400);
   EXPECT_EQ(Str(res["x-amzn-RequestId"]), "GENERATED");
 }
 
 TEST_F(DynamoHttpTest, HealthCheckOnAnyPath) {
   for (std::string path : {"/", "/anything?x=1"}) {
-    HttpResponse res = Handle(Request(http::verb::get, path));
+    WireResponse res = Handle(Request(http::verb::get, path));
     EXPECT_EQ(res.result_int(), 200);
     EXPECT_EQ(res.body(), kHealth);
     EXPECT_EQ(Str(res["x-amz-crc32"]), "3128867991");
@@ -493,7 +511,7 @@ TEST_F(DynamoHttpTest, HealthCheckOnAnyPath) {
 
 TEST_F(DynamoHttpTest, UnknownOperationFor404Cases) {
   auto expect_404 = [&](WireRequest req) {
-    HttpResponse res = Handle(std::move(req));
+    WireResponse res = Handle(std::move(req));
     EXPECT_EQ(res.result_int(), 404);
     EXPECT_EQ(res.body(), kUnknownOperation);
     EXPECT_EQ(Str(res["x-amz-crc32"]), "3552371480");
@@ -513,7 +531,7 @@ TEST_F(DynamoHttpTest, UnknownOperationFor404Cases) {
 }
 
 TEST_F(DynamoHttpTest, HeadGetsHeadersWithoutBody) {
-  HttpResponse res = Handle(Request(http::verb::head));
+  WireResponse res = Handle(Request(http::verb::head));
   EXPECT_EQ(res.result_int(), 404);
   EXPECT_EQ(res.body(), "");
   EXPECT_EQ(Str(res[http::field::content_length]), "29");
@@ -524,7 +542,7 @@ TEST_F(DynamoHttpTest, CorsPreflightAndOrigin) {
   pre.set(http::field::origin, "http://example.com");
   pre.set(http::field::access_control_request_headers, "content-type,x-amz-target");
   pre.set(http::field::access_control_request_method, "POST");
-  HttpResponse res = Handle(pre);
+  WireResponse res = Handle(pre);
   EXPECT_EQ(res.result_int(), 200);
   EXPECT_EQ(Str(res[http::field::access_control_allow_origin]), "*");
   EXPECT_EQ(Str(res[http::field::access_control_allow_headers]), "content-type,x-amz-target");
@@ -537,7 +555,7 @@ TEST_F(DynamoHttpTest, CorsPreflightAndOrigin) {
   WireRequest post = Post("T", "{}");
   post.set(http::field::origin, "http://example.com");
   EXPECT_EQ(Str(Handle(post)[http::field::access_control_allow_origin]), "*");
-  EXPECT_FALSE(Handle(Post("T", "{}")).has(http::field::access_control_allow_origin));
+  EXPECT_EQ(Handle(Post("T", "{}")).count(http::field::access_control_allow_origin), 0u);
 }
 
 TEST(HttpResponseTest, RendersStatusLineFieldsInOrderConnectionAndBody) {
@@ -551,17 +569,18 @@ TEST(HttpResponseTest, RendersStatusLineFieldsInOrderConnectionAndBody) {
   EXPECT_EQ(wire,
             "HTTP/1.1 400 Bad Request\r\nx-amzn-RequestId: ID1\r\n"
             "Content-Type: application/x-amz-json-1.0\r\nContent-Length: 2\r\n\r\n{}");
-  EXPECT_EQ(Str(res["X-AMZN-REQUESTID"]), "ID1");
-  EXPECT_EQ(Str(res[http::field::content_length]), "2");
-  EXPECT_EQ(Str(res["x-amz-crc32"]), "");
-  EXPECT_FALSE(res.has(http::field::date));
-  EXPECT_EQ(Str(res[http::field::connection]), "");
+  WireResponse read = OnTheWire(res);
+  EXPECT_EQ(Str(read["X-AMZN-REQUESTID"]), "ID1");
+  EXPECT_EQ(Str(read[http::field::content_length]), "2");
+  EXPECT_EQ(Str(read["x-amz-crc32"]), "");
+  EXPECT_EQ(read.count(http::field::date), 0u);
+  EXPECT_EQ(Str(read[http::field::connection]), "");
   EXPECT_FALSE(res.need_eof());
 
   // HTTP/1.1 closes only when told; HTTP/1.0 keeps only when told.
   res.keep_alive(false);
   EXPECT_TRUE(res.need_eof());
-  EXPECT_EQ(Str(res[http::field::connection]), "close");
+  EXPECT_EQ(Str(OnTheWire(res)[http::field::connection]), "close");
   res.Render(&wire);
   EXPECT_NE(wire.find("\r\nConnection: close\r\n\r\n{}"), std::string::npos) << wire;
 
