@@ -90,7 +90,9 @@ class HttpResponse {
  public:
   HttpResponse() = default;
   HttpResponse(boost::beast::http::status status, unsigned version)
-      : status_(static_cast<unsigned>(status)), version_(version), keep_alive_(version >= 11) {}
+      : status_(static_cast<unsigned>(status)), version_(version), keep_alive_(version >= 11) {
+    fields_.reserve(kFieldsReserve);
+  }
 
   unsigned result_int() const { return status_; }
   unsigned version() const { return version_; }
@@ -117,6 +119,10 @@ class HttpResponse {
   void Render(std::string* out) const;
 
  private:
+  // Room for the fields of a usual answer (request id, date, type, CRC,
+  // length: ~180 bytes), so that setting them does not grow the string.
+  static constexpr size_t kFieldsReserve = 256;
+
   unsigned status_ = 200;
   unsigned version_ = 11;
   bool keep_alive_ = true;

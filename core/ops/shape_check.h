@@ -63,4 +63,12 @@ std::optional<bool> ShapeBoolean(const json::Value& value);
 // Returns nullopt for a non-number or one outside the int64 range.
 std::optional<int64_t> ShapeInteger(const json::Value& value);
 
+// For tests: the model's patterns, matched as the checks match them and by the
+// NFA alone (REQUIRES: 0 <= index < PatternCount()).
+namespace shape_check_internal {
+int PatternCount();
+bool MatchesPattern(int index, std::string_view s);
+bool SimulatePattern(int index, std::string_view s);
+}  // namespace shape_check_internal
+
 }  // namespace dynemu

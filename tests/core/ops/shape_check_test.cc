@@ -950,5 +950,46 @@ TEST(ShapeCheckTest, RandomJsonNeverCrashes) {
   EXPECT_GT(validation, 0);
 }
 
+// The checks match ASCII names through a DFA built from each pattern's NFA;
+// every answer must be the NFA's. Strings are drawn from alphabets that let
+// each pattern both match and fail (digits for "[0-9]{12}", hex for
+// "([0-9a-f]{16})+", ...), with some bytes beyond ASCII.
+TEST(ShapeCheckTest, PatternDfaAgreesWithTheNfa) {
+  const std::vector<std::string> alphabets = {
+      "0123456789",
+      "0123456789abcdef",
+      "abcXYZ09_.-",
+      "ab0_.-$ ,;:|\t\"\x01\x7f\r\n",
+      "a-\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",  // bytes of e-acute, euro, an emoji
+  };
+  std::mt19937_64 rng(7);
+  const int patterns = shape_check_internal::PatternCount();
+  ASSERT_GT(patterns, 0);
+  for (int p = 0; p < patterns; p++) {
+    int matched = 0;
+    int failed = 0;
+    for (const std::string& alphabet : alphabets) {
+      for (int n = 0; n < 3000; n++) {
+        const size_t length = rng() % 40;
+        std::string s;
+        for (size_t k = 0; k < length; k++) s += alphabet[rng() % alphabet.size()];
+        // Lengths the counted patterns need, now and then.
+        if (n % 5 == 0) s = s.substr(0, 12);
+        if (n % 7 == 0) s = s.substr(0, 16);
+        const bool want = shape_check_internal::SimulatePattern(p, s);
+        ASSERT_EQ(shape_check_internal::MatchesPattern(p, s), want) << "pattern " << p << " on " << s;
+        (want ? matched : failed)++;
+      }
+    }
+    EXPECT_GT(matched, 0) << "pattern " << p;
+    EXPECT_GT(failed, 0) << "pattern " << p;
+  }
+  // Pattern 0 is the table and index names' "[a-zA-Z0-9_.-]+".
+  EXPECT_TRUE(shape_check_internal::MatchesPattern(0, "bench_1.a-b"));
+  EXPECT_FALSE(shape_check_internal::MatchesPattern(0, ""));
+  EXPECT_FALSE(shape_check_internal::MatchesPattern(0, "a b"));
+  EXPECT_FALSE(shape_check_internal::MatchesPattern(0, "caf\xc3\xa9"));
+}
+
 }  // namespace
 }  // namespace dynemu
