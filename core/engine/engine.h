@@ -173,6 +173,9 @@ class Engine {
   // applied in. REQUIRES: each key passed ValidateKey for its table.
   Result<std::vector<std::optional<Item>>> GetItems(
       const std::vector<std::pair<const TableDescription*, const Item*>>& items) const;
+  // As GetItems, each item as stored (item_codec's encoding).
+  Result<std::vector<std::optional<std::string>>> GetItemsBytes(
+      const std::vector<std::pair<const TableDescription*, const Item*>>& items) const;
 
   // ---- Transactions (engine_txn.cc). Serializable with each other and with
   // WriteItem: a transaction claims all its items at once (or none), so two
@@ -224,7 +227,8 @@ class Engine {
                                        const TxnInfo& info);
 
   struct TxnGetResult {
-    std::vector<std::optional<Item>> items;  // one per key, in order
+    // One per key, in order: the item as stored (item_codec's encoding).
+    std::vector<std::optional<std::string>> items;
     int64_t delay_ms = 0;
   };
 

@@ -285,7 +285,7 @@ Result<Engine::TxnGetResult> Engine::TransactGet(
       FireTxn(hooks_, HookPoint::kTxnValidatePost, info, &outcome, &result.delay_ms));
   DYN_RETURN_IF_ERROR(outcome);
   DYN_RETURN_IF_ERROR(FireTxn(hooks_, HookPoint::kTxnCommitPre, info, nullptr, &result.delay_ms));
-  DYN_ASSIGN_OR_RETURN(result.items, GetItems(items));
+  DYN_ASSIGN_OR_RETURN(result.items, GetItemsBytes(items));
   DYN_RETURN_IF_ERROR(
       FireTxn(hooks_, HookPoint::kTxnCommitPost, info, nullptr, &result.delay_ms));
   return result;

@@ -142,13 +142,24 @@ Engine::ItemLocks Engine::LockItems(
   return locks;
 }
 
-Result<std::vector<std::optional<Item>>> Engine::GetItems(
+Result<std::vector<std::optional<std::string>>> Engine::GetItemsBytes(
     const std::vector<std::pair<const TableDescription*, const Item*>>& items) const {
   auto snapshot = store_.GetSnapshot();
-  std::vector<std::optional<Item>> out;
+  std::vector<std::optional<std::string>> out;
   out.reserve(items.size());
   for (const auto& [table, key] : items) {
     DYN_ASSIGN_OR_RETURN(auto bytes, store_.Get(BaseRowKey(*table, *key), snapshot.get()));
+    out.push_back(std::move(bytes));
+  }
+  return out;
+}
+
+Result<std::vector<std::optional<Item>>> Engine::GetItems(
+    const std::vector<std::pair<const TableDescription*, const Item*>>& items) const {
+  DYN_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> stored, GetItemsBytes(items));
+  std::vector<std::optional<Item>> out;
+  out.reserve(stored.size());
+  for (const std::optional<std::string>& bytes : stored) {
     if (!bytes) {
       out.emplace_back();
       continue;

@@ -18,6 +18,7 @@
 #include "ops/capacity.h"
 #include "ops/item_collection_metrics.h"
 #include "ops/item_ops.h"
+#include "storage/item_codec.h"
 #include "value/item_size.h"
 #include "value/value_codec.h"
 
@@ -496,19 +497,25 @@ Status HandleTransactGetItems(OpContext& ctx, const json::Value& request, json::
   json::WriteKey(out, "Responses");
   out.StartArray();
   for (size_t i = 0; i < gets.size(); i++) {
-    const std::optional<Item>& item = result.items[i];
+    const std::optional<std::string>& stored = result.items[i];
     // Charged on the whole item read, twice a consistent read.
+    size_t size = 0;
+    if (stored) {
+      DYN_ASSIGN_OR_RETURN(size, item_codec::ItemSizeOf(*stored));
+    }
     tally.For(gets[i].table->table_name).table_units +=
-        2 * ReadUnits(item ? ItemSize(*item) : 0, /*consistent=*/true);
+        2 * ReadUnits(size, /*consistent=*/true);
     out.StartObject();
-    if (item) {
+    if (stored) {
       json::WriteKey(out, "Item");
       if (gets[i].projection) {
+        DYN_ASSIGN_OR_RETURN(Item item, item_codec::Decode(*stored));
         std::vector<const expr::DocumentPath*> paths;
         for (const expr::DocumentPath& p : *gets[i].projection) paths.push_back(&p);
-        EncodeItem(expr::ProjectItem(*item, paths), out);
+        EncodeItem(expr::ProjectItem(item, paths), out);
       } else {
-        EncodeItem(*item, out);
+        // Without a projection, written from its stored bytes, as GetItem's.
+        DYN_RETURN_IF_ERROR(item_codec::WriteJson(*stored, out).status());
       }
     }
     out.EndObject();

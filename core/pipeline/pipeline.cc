@@ -173,7 +173,10 @@ Response Pipeline::Rep::Execute(const Operation& op, std::string_view name,
 
   OpContext ctx{engine, name, request_id};
   json::StringBuffer buffer(nullptr, kAnswerBufferBytes);
-  json::Writer writer(buffer);
+  // Given an allocator, the writer's stack does not allocate one of its own
+  // (CrtAllocator holds no state, so one serves every thread).
+  static rapidjson::CrtAllocator stack_allocator;
+  json::Writer writer(buffer, &stack_allocator);
   Status status = handler(ctx, doc, writer);
   *delay_ms += ctx.delay_ms;
   if (!status.ok()) return ErrorResponse(status);

@@ -9,6 +9,7 @@
 #include "engine/engine.h"
 #include "engine_fixture.h"
 #include "host/hook_dispatch.h"
+#include "storage/item_codec.h"
 #include "storage/store.h"
 
 namespace dynemu {
@@ -162,8 +163,9 @@ TEST_F(EngineTxnTest, ClaimedItemsConflict) {
   read = engine_->TransactGet({{table_.get(), &kb}, {table_.get(), &ka}},
                               Engine::TxnInfo{"TransactGetItems", "", "r"});
   ASSERT_TRUE(read.ok());
-  EXPECT_EQ(read->items[0], Row("b", "untouched"));
-  EXPECT_EQ(read->items[1], Row("a", "after"));
+  ASSERT_TRUE(read->items[0] && read->items[1]);
+  EXPECT_EQ(item_codec::Decode(*read->items[0]).value(), Row("b", "untouched"));
+  EXPECT_EQ(item_codec::Decode(*read->items[1]).value(), Row("a", "after"));
 }
 
 class TxnHook : public HookSubscriber {
