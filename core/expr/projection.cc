@@ -1,5 +1,6 @@
 #include "expr/projection.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -60,6 +61,18 @@ Item ProjectItem(const Item& item, const std::vector<const DocumentPath*>& paths
   Item out;
   for (const auto& [name, child] : root.fields) out.emplace(name, Build(child));
   return out;
+}
+
+std::optional<std::vector<std::string_view>> TopLevelNames(const std::vector<DocumentPath>& paths) {
+  std::vector<std::string_view> names;
+  names.reserve(paths.size());
+  for (const DocumentPath& path : paths) {
+    if (path.size() != 1 || path[0].is_index) return std::nullopt;
+    names.emplace_back(path[0].name);
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
 }
 
 }  // namespace dynemu::expr

@@ -211,13 +211,20 @@ Status HandleGetItem(OpContext& ctx, const json::Value& request, json::Writer& o
   // Capacity is charged on the whole item read, before projection.
   size_t bytes = 0;
   out.StartObject();
-  if (!in.projection) {
-    // The whole item: written from its stored bytes, never decoded.
+  const std::optional<std::vector<std::string_view>> top_names =
+      in.projection ? expr::TopLevelNames(*in.projection) : std::nullopt;
+  if (!in.projection || top_names) {
+    // The whole item, or whole top-level attributes of it: written from its
+    // stored bytes, never decoded.
     DYN_ASSIGN_OR_RETURN(std::optional<std::string> stored,
                          ctx.engine.GetItemBytes(*table, in.key));
     if (stored) {
       json::WriteKey(out, "Item");
-      DYN_ASSIGN_OR_RETURN(bytes, item_codec::WriteJson(*stored, out));
+      if (top_names) {
+        DYN_ASSIGN_OR_RETURN(bytes, item_codec::WriteProjectedJson(*stored, *top_names, out));
+      } else {
+        DYN_ASSIGN_OR_RETURN(bytes, item_codec::WriteJson(*stored, out));
+      }
     }
   } else {
     DYN_ASSIGN_OR_RETURN(std::optional<Item> item, ctx.engine.GetItem(*table, in.key));

@@ -642,8 +642,10 @@ Status WritePage(Engine& engine, const TableDescription& table, const SecondaryI
                          FetchFromTable(engine, table, in.consistent_read, &page.rows));
   }
   std::vector<const expr::DocumentPath*> paths;
+  std::optional<std::vector<std::string_view>> top_names;
   if (in.projection) {
     for (const expr::DocumentPath& p : *in.projection) paths.push_back(&p);
+    top_names = expr::TopLevelNames(*in.projection);
   }
   const bool write_items = in.select != Select::kCount;
   size_t count = 0;
@@ -654,9 +656,15 @@ Status WritePage(Engine& engine, const TableDescription& table, const SecondaryI
   }
   for (const Engine::ReadRow& row : page.rows) {
     if (!row.stored.empty()) {
-      // Read as stored (ReadsAsStored): no filter, no projection.
+      // Read as stored (ReadsAsStored): no filter, and no projection or one on
+      // whole top-level attributes.
       count++;
-      if (write_items) DYN_RETURN_IF_ERROR(item_codec::WriteJson(row.stored, out).status());
+      if (!write_items) continue;
+      if (top_names) {
+        DYN_RETURN_IF_ERROR(item_codec::WriteProjectedJson(row.stored, *top_names, out).status());
+      } else {
+        DYN_RETURN_IF_ERROR(item_codec::WriteJson(row.stored, out).status());
+      }
       continue;
     }
     bool keep = in.filter ? expr::EvaluateCondition(in.filter->root, row.item)
@@ -697,11 +705,13 @@ Status WritePage(Engine& engine, const TableDescription& table, const SecondaryI
 }
 
 // Whether the page's rows go out as they are stored: no filter, no projection
-// and no fetch from the table need them decoded, so WritePage writes them from
-// their bytes (item_codec::WriteJson).
+// but on whole top-level attributes, and no fetch from the table need them
+// decoded, so WritePage writes them from their bytes (item_codec::WriteJson,
+// WriteProjectedJson).
 bool ReadsAsStored(const TableDescription& table, const SecondaryIndex* index,
                    const ReadInput& in) {
-  return !in.filter && in.legacy_filter.conditions.empty() && !in.projection &&
+  return !in.filter && in.legacy_filter.conditions.empty() &&
+         (!in.projection || expr::TopLevelNames(*in.projection)) &&
          !FetchesFromTable(table, index, in);
 }
 

@@ -506,9 +506,13 @@ Status HandleTransactGetItems(OpContext& ctx, const json::Value& request, json::
     tally.For(gets[i].table->table_name).table_units +=
         2 * ReadUnits(size, /*consistent=*/true);
     out.StartObject();
+    const std::optional<std::vector<std::string_view>> top_names =
+        gets[i].projection ? expr::TopLevelNames(*gets[i].projection) : std::nullopt;
     if (stored) {
       json::WriteKey(out, "Item");
-      if (gets[i].projection) {
+      if (top_names) {
+        DYN_RETURN_IF_ERROR(item_codec::WriteProjectedJson(*stored, *top_names, out).status());
+      } else if (gets[i].projection) {
         DYN_ASSIGN_OR_RETURN(Item item, item_codec::Decode(*stored));
         std::vector<const expr::DocumentPath*> paths;
         for (const expr::DocumentPath& p : *gets[i].projection) paths.push_back(&p);

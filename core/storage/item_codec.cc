@@ -118,6 +118,23 @@ Status Corrupt(std::string_view what) {
   return InternalError("Internal server error (corrupt stored item: " + std::string(what) + ")");
 }
 
+// What ItemSizeOf writes to, and what skips a value a projection leaves out:
+// nothing.
+struct NullSink {
+  void StartObject() {}
+  void EndObject() {}
+  void StartArray() {}
+  void EndArray() {}
+  void Bool(bool) {}
+};
+
+// The attributes an item is projected on (WriteProjectedJson): names sorted
+// as the stored names are, and the projected item's size counted here.
+struct TopLevelProjection {
+  const std::vector<std::string_view>* names;
+  size_t* projected_size;
+};
+
 // Reads the layout above. Every read checks the bytes left first, so no input can
 // make it read out of bounds; counts are checked against the bytes left before any
 // memory is reserved, so no input can make it allocate more than its own size.
@@ -314,18 +331,33 @@ class Reader {
   // EncodeAttributeValue writes it (to a json::Writer; a NullSink writes
   // nothing), each size as AttributeValueSize counts it, without building the
   // value. The checks are ReadValue's.
+  // With a `projection` (the item's own map only), the attributes it does
+  // not name are read (checked and counted in *size) but not written.
   template <typename Sink>
-  Status WriteMapJson(int depth, bool nested, Sink& w, size_t* size) {
+  Status WriteMapJson(int depth, bool nested, Sink& w, size_t* size,
+                      const TopLevelProjection* projection = nullptr) {
     constexpr bool kWrites = std::is_same_v<Sink, json::Writer>;
     std::optional<size_t> count = Count(2);
     if (!count) return Corrupt("bad map size");
     w.StartObject();
     std::string_view previous;
+    size_t next_kept = 0;  // into projection->names, which are in stored order
     for (size_t i = 0; i < *count; i++) {
       DYN_ASSIGN_OR_RETURN(std::string_view name, OrderedBytes(i, &previous, "name"));
-      if constexpr (kWrites) json::WriteKey(w, name);
+      const size_t before = *size;
       *size += (nested ? 1 : 0) + name.size();
+      if (projection != nullptr) {
+        const std::vector<std::string_view>& names = *projection->names;
+        while (next_kept < names.size() && names[next_kept] < name) next_kept++;
+        if (next_kept == names.size() || names[next_kept] != name) {
+          NullSink skip;
+          DYN_RETURN_IF_ERROR(WriteValueJson(depth, skip, size));
+          continue;
+        }
+      }
+      if constexpr (kWrites) json::WriteKey(w, name);
       DYN_RETURN_IF_ERROR(WriteValueJson(depth, w, size));
+      if (projection != nullptr) *projection->projected_size += *size - before;
     }
     w.EndObject();
     return Status::OK();
@@ -444,23 +476,16 @@ Result<Item> Decode(std::string_view bytes) {
 
 namespace {
 
-// What ItemSizeOf writes to: nothing.
-struct NullSink {
-  void StartObject() {}
-  void EndObject() {}
-  void StartArray() {}
-  void EndArray() {}
-  void Bool(bool) {}
-};
 
 template <typename Sink>
-Result<size_t> Walk(std::string_view bytes, Sink& sink) {
+Result<size_t> Walk(std::string_view bytes, Sink& sink,
+                    const TopLevelProjection* projection = nullptr) {
   Reader reader(bytes);
   std::optional<uint8_t> version = reader.Byte();
   if (!version) return Corrupt("empty");
   if (*version != kVersion1) return Corrupt("unknown version " + std::to_string(*version));
   size_t size = 0;
-  DYN_RETURN_IF_ERROR(reader.WriteMapJson(1, false, sink, &size));
+  DYN_RETURN_IF_ERROR(reader.WriteMapJson(1, false, sink, &size, projection));
   if (!reader.done()) return Corrupt("trailing bytes");
   return size;
 }
@@ -468,6 +493,16 @@ Result<size_t> Walk(std::string_view bytes, Sink& sink) {
 }  // namespace
 
 Result<size_t> WriteJson(std::string_view bytes, json::Writer& out) { return Walk(bytes, out); }
+
+Result<size_t> WriteProjectedJson(std::string_view bytes,
+                                  const std::vector<std::string_view>& names, json::Writer& out,
+                                  size_t* projected_size) {
+  size_t projected = 0;
+  const TopLevelProjection projection{&names, &projected};
+  Result<size_t> size = Walk(bytes, out, &projection);
+  if (size.ok() && projected_size != nullptr) *projected_size = projected;
+  return size;
+}
 
 Result<size_t> ItemSizeOf(std::string_view bytes) {
   NullSink sink;

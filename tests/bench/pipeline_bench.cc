@@ -2,7 +2,8 @@
 // (JSON parse, shape check, signature header, handler, engine, LevelDB,
 // rendering): what the server spends per request besides its sockets. The
 // bodies are the load driver's (tools/bench/load_driver): PutItem of a ~1 KB
-// item with a random key, GetItem of one of 10,000 such items, UpdateItem
+// item with a random key, GetItem of one of 10,000 such items (whole, and
+// projected on two of its attributes), UpdateItem
 // incrementing one of 1,000 counters under a condition on its value. Run with:
 //   cmake -S . -B build -DDYNEMU_BENCH=ON && ninja -C build pipeline_bench &&
 //   build/tests/bench/pipeline_bench            (LevelDB's in-memory Env)
@@ -137,6 +138,24 @@ void BM_GetItem(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_GetItem)->Unit(benchmark::kMicrosecond);
+
+// GetItem of the same items, projected on two of their three attributes.
+void BM_GetItemProjected(benchmark::State& state) {
+  Server server;
+  for (int i = 0; i < kGetItems; ++i) server.Run(Op("PutItem", PutBody("g" + std::to_string(i), i)));
+  std::mt19937_64 rng(1);
+  std::vector<std::string> bodies(4096);
+  for (std::string& body : bodies) {
+    body = R"({"TableName":"bench","Key":{"id":{"S":"g)" + std::to_string(rng() % kGetItems) +
+           R"("}},"ProjectionExpression":"id, payload"})";
+  }
+  size_t next = 0;
+  for (auto _ : state) {
+    Response response = server.Run(Op("GetItem", bodies[next++ % bodies.size()]));
+    if (response.http_status != 200) state.SkipWithError(response.body.c_str());
+  }
+}
+BENCHMARK(BM_GetItemProjected)->Unit(benchmark::kMicrosecond);
 
 void BM_UpdateItem(benchmark::State& state) {
   constexpr int kCounters = 1000;

@@ -130,6 +130,69 @@ class QueryScanTest(aws_clients.ErrorAssertions, unittest.TestCase):
                                 ProjectionExpression="sk")
         self.assertEqual([sorted(it) for it in page["Items"]], [["sk"], ["sk"]])
 
+    def test_projections_on_top_level_attributes(self):
+        # Projections on whole top-level attributes are written from the stored
+        # items; each answer must be the item cut down to the names asked for.
+        _create(self.client, "Proj", "N")
+        items = []
+        for i in range(30):
+            item = {"pk": {"S": "p"}, "sk": {"N": str(i)}, "a": {"S": "a%d" % i},
+                    "m": {"M": {"x": {"N": str(i)}, "y": {"L": [{"BOOL": True}, {"NULL": True}]}}},
+                    "ss": {"SS": ["z", "y%d" % i]}, "\u00e9t\u00e9": {"N": "1"}}
+            if i % 3 == 0:
+                item["only_some"] = {"B": b"\x00\x01"}
+            items.append(item)
+        aws_clients.batch_put(self.client, "Proj", items)
+
+        def cut(item, names):
+            return {k: v for k, v in item.items() if k in names}
+
+        # The whole items as the server answers them (set order, binaries as
+        # boto3 decodes them), to cut down.
+        by_sk = {int(it["sk"]["N"]): self.client.get_item(
+            TableName="Proj", Key={"pk": it["pk"], "sk": it["sk"]})["Item"] for it in items}
+        names = ["only_some", "m", "gone1", "\u00e9t\u00e9", "sk"]
+        expression = "#o, m, gone1, #e, sk"
+        attr_names = {"#o": "only_some", "#e": "\u00e9t\u00e9"}
+        seen = []
+        start = None
+        while True:
+            kwargs = dict(TableName="Proj", KeyConditionExpression="pk = :p",
+                          ExpressionAttributeValues={":p": {"S": "p"}},
+                          ProjectionExpression=expression, ExpressionAttributeNames=attr_names,
+                          Limit=7)
+            if start:
+                kwargs["ExclusiveStartKey"] = start
+            page = self.client.query(**kwargs)
+            for got in page["Items"]:
+                sk = int(got["sk"]["N"])
+                self.assertEqual(got, cut(by_sk[sk], names))
+                seen.append(sk)
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                break
+        self.assertEqual(seen, list(range(30)))
+
+        page = self.client.scan(TableName="Proj", AttributesToGet=["a", "ss", "nope"])
+        self.assertEqual(len(page["Items"]), 30)
+        for got in page["Items"]:
+            sk = next(k for k, v in by_sk.items() if v["a"] == got["a"])
+            self.assertEqual(got, cut(by_sk[sk], ["a", "ss"]))
+
+        key = {"pk": {"S": "p"}, "sk": {"N": "3"}}
+        got = self.client.get_item(TableName="Proj", Key=key, ProjectionExpression="#o, a",
+                                   ExpressionAttributeNames={"#o": "only_some"},
+                                   ReturnConsumedCapacity="TOTAL")
+        self.assertEqual(got["Item"], cut(by_sk[3], ["only_some", "a"]))
+        self.assertEqual(got["ConsumedCapacity"]["CapacityUnits"], 0.5)
+        got = self.client.get_item(TableName="Proj", Key=key, ProjectionExpression="gone1")
+        self.assertEqual(got["Item"], {})
+        reply = self.client.transact_get_items(TransactItems=[
+            {"Get": {"TableName": "Proj", "Key": key, "ProjectionExpression": "m, sk"}},
+            {"Get": {"TableName": "Proj", "Key": {"pk": {"S": "p"}, "sk": {"N": "99"}},
+                     "ProjectionExpression": "m"}}])
+        self.assertEqual(reply["Responses"], [{"Item": cut(by_sk[3], ["m", "sk"])}, {}])
+
     # ---- order
 
     def test_order_of_numbers_strings_and_binaries(self):

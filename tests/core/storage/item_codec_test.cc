@@ -1,10 +1,13 @@
 #include "storage/item_codec.h"
 
+#include "expr/projection.h"
 #include "value/item_size.h"
 #include "value/value_codec.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -178,6 +181,53 @@ TEST(ItemCodecTest, WriteJsonIsEncodeItemOfTheDecodedItem) {
   ASSERT_TRUE(empty.ok());
   EXPECT_EQ(empty->first, "{}");
   EXPECT_EQ(empty->second, 0u);
+}
+
+// A projection on whole top-level attributes, written from the stored bytes, is
+// what EncodeItem writes for expr::ProjectItem's item; the sizes are the whole
+// item's and the projected one's. The names asked for are some of the item's,
+// some it lacks, in any order and now and then twice.
+TEST(ItemCodecTest, WriteProjectedJsonIsEncodeItemOfTheProjectedItem) {
+  std::mt19937_64 rng(987);
+  for (int i = 0; i < 3000; i++) {
+    Item item = RandomItem(rng);
+    std::vector<expr::DocumentPath> paths;
+    for (const auto& [name, value] : item) {
+      if (rng() % 2 == 0) paths.push_back({expr::PathStep{false, name, 0}});
+    }
+    const size_t absent = rng() % 3;
+    for (size_t k = 0; k < absent; k++) paths.push_back({expr::PathStep{false, RandomBytes(rng, 8), 0}});
+    if (!paths.empty() && rng() % 4 == 0) paths.push_back(paths.front());
+    std::shuffle(paths.begin(), paths.end(), rng);
+
+    std::optional<std::vector<std::string_view>> names = expr::TopLevelNames(paths);
+    ASSERT_TRUE(names.has_value());
+    std::vector<const expr::DocumentPath*> path_ptrs;
+    for (const expr::DocumentPath& p : paths) path_ptrs.push_back(&p);
+    const Item projected = expr::ProjectItem(item, path_ptrs);
+
+    json::StringBuffer buffer;
+    json::Writer writer(buffer);
+    size_t projected_size = 12345;
+    Result<size_t> size = WriteProjectedJson(EncodeToString(item), *names, writer, &projected_size);
+    ASSERT_TRUE(size.ok()) << size.status().ToString();
+    ASSERT_EQ(std::string(buffer.GetString(), buffer.GetSize()), EncodeItemJson(projected));
+    ASSERT_EQ(*size, ItemSize(item));
+    ASSERT_EQ(projected_size, ItemSize(projected));
+  }
+}
+
+TEST(ItemCodecTest, OnlyPathsOfOneNameAreTopLevelNames) {
+  using expr::PathStep;
+  std::vector<expr::DocumentPath> paths = {{PathStep{false, "b", 0}}, {PathStep{false, "a", 0}},
+                                           {PathStep{false, "b", 0}}};
+  std::optional<std::vector<std::string_view>> names = expr::TopLevelNames(paths);
+  ASSERT_TRUE(names.has_value());
+  EXPECT_EQ(*names, (std::vector<std::string_view>{"a", "b"}));
+  paths.push_back({PathStep{false, "m", 0}, PathStep{false, "x", 0}});  // m.x
+  EXPECT_FALSE(expr::TopLevelNames(paths).has_value());
+  paths.back() = {PathStep{false, "l", 0}, PathStep{true, "", 2}};  // l[2]
+  EXPECT_FALSE(expr::TopLevelNames(paths).has_value());
 }
 
 TEST(ItemCodecTest, CorruptBytesAreRefused) {
