@@ -73,4 +73,8 @@ std::vector<size_t> JavaHashOrder(const std::vector<std::string_view>& keys) {
   return order;
 }
 
+std::vector<size_t> JavaHashOrder(const std::vector<std::string>& keys) {
+  return JavaHashOrder(std::vector<std::string_view>(keys.begin(), keys.end()));
+}
+
 }  // namespace dynemu

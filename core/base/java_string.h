@@ -27,5 +27,6 @@ int32_t JavaStringHash(std::string_view s);
 // that starts at 16 buckets and doubles past a 3/4 load, then by insertion.
 // REQUIRES: the keys are distinct.
 std::vector<size_t> JavaHashOrder(const std::vector<std::string_view>& keys);
+std::vector<size_t> JavaHashOrder(const std::vector<std::string>& keys);
 
 }  // namespace dynemu

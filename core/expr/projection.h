@@ -20,7 +20,7 @@ Item ProjectItem(const Item& item, const std::vector<const DocumentPath*>& paths
 
 // When each of `paths` is one attribute name ("a", "#b": whole top-level
 // attributes), those names, sorted and without repeats (views into `paths`);
-// otherwise nullopt. item_codec::WriteProjectedJson projects an item's stored
+// otherwise nullopt. item_codec::WriteJson projects an item's stored
 // bytes on them without decoding it.
 std::optional<std::vector<std::string_view>> TopLevelNames(const std::vector<DocumentPath>& paths);
 

@@ -79,9 +79,7 @@ Status CheckKey(std::string_view map_name, std::string_view key, char prefix) {
 std::vector<std::string> JavaHashMapOrder(const std::vector<std::string>& keys) {
   std::vector<std::string> out;
   out.reserve(keys.size());
-  for (size_t i : JavaHashOrder(std::vector<std::string_view>(keys.begin(), keys.end()))) {
-    out.push_back(keys[i]);
-  }
+  for (size_t i : JavaHashOrder(keys)) out.push_back(keys[i]);
   return out;
 }
 
@@ -168,7 +166,7 @@ Status ExpressionAttributes::CheckAllUsed() const {
     for (auto& entry : all) keys.push_back(std::move(entry.second));
     std::set<std::string_view> unused_set(unused.begin(), unused.end());
     std::string list;
-    for (size_t i : JavaHashOrder(std::vector<std::string_view>(keys.begin(), keys.end()))) {
+    for (size_t i : JavaHashOrder(keys)) {
       if (unused_set.count(keys[i]) == 0) continue;
       if (!list.empty()) list += ", ";
       list += keys[i];

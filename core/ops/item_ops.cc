@@ -220,11 +220,8 @@ Status HandleGetItem(OpContext& ctx, const json::Value& request, json::Writer& o
                          ctx.engine.GetItemBytes(*table, in.key));
     if (stored) {
       json::WriteKey(out, "Item");
-      if (top_names) {
-        DYN_ASSIGN_OR_RETURN(bytes, item_codec::WriteProjectedJson(*stored, *top_names, out));
-      } else {
-        DYN_ASSIGN_OR_RETURN(bytes, item_codec::WriteJson(*stored, out));
-      }
+      DYN_ASSIGN_OR_RETURN(
+          bytes, item_codec::WriteJson(*stored, out, top_names ? &*top_names : nullptr));
     }
   } else {
     DYN_ASSIGN_OR_RETURN(std::optional<Item> item, ctx.engine.GetItem(*table, in.key));

@@ -659,11 +659,9 @@ Status WritePage(Engine& engine, const TableDescription& table, const SecondaryI
       // Read as stored (ReadsAsStored): no filter, and no projection or one on
       // whole top-level attributes.
       count++;
-      if (!write_items) continue;
-      if (top_names) {
-        DYN_RETURN_IF_ERROR(item_codec::WriteProjectedJson(row.stored, *top_names, out).status());
-      } else {
-        DYN_RETURN_IF_ERROR(item_codec::WriteJson(row.stored, out).status());
+      if (write_items) {
+        DYN_RETURN_IF_ERROR(
+            item_codec::WriteJson(row.stored, out, top_names ? &*top_names : nullptr).status());
       }
       continue;
     }
@@ -706,8 +704,7 @@ Status WritePage(Engine& engine, const TableDescription& table, const SecondaryI
 
 // Whether the page's rows go out as they are stored: no filter, no projection
 // but on whole top-level attributes, and no fetch from the table need them
-// decoded, so WritePage writes them from their bytes (item_codec::WriteJson,
-// WriteProjectedJson).
+// decoded, so WritePage writes them from their bytes (item_codec::WriteJson).
 bool ReadsAsStored(const TableDescription& table, const SecondaryIndex* index,
                    const ReadInput& in) {
   return !in.filter && in.legacy_filter.conditions.empty() &&

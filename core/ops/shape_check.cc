@@ -372,6 +372,21 @@ void AddClosure(StateSet* seen, StateSet* set, int start) {
   }
 }
 
+// Replaces *to with the states `from` goes to on code point `cp` (`seen` is
+// scratch).
+void Step(const StateSet& from, uint32_t cp, StateSet* seen, StateSet* to) {
+  seen->Clear();
+  to->Clear();
+  for (int st : from) {
+    const RegexState& state = kRegexStates[st];
+    if (state.kind == 0 && InRanges(state, cp)) AddClosure(seen, to, state.out1);
+  }
+}
+
+bool Accepts(const StateSet& set) {
+  return std::any_of(set.begin(), set.end(), [](int st) { return kRegexStates[st].kind == 2; });
+}
+
 // Java's Matcher.matches(): the whole string. Simulates the NFA over all its
 // states at once, so the time is linear in the input and no input can recurse.
 bool SimulatePattern(const ModelPattern& pattern, std::string_view s) {
@@ -382,20 +397,10 @@ bool SimulatePattern(const ModelPattern& pattern, std::string_view s) {
   AddClosure(&seen, current, pattern.start);
   size_t i = 0;
   while (i < s.size() && !current->empty()) {
-    const uint32_t cp = NextCodePoint(s, &i);
-    seen.Clear();
-    next->Clear();
-    for (int st : *current) {
-      const RegexState& state = kRegexStates[st];
-      if (state.kind == 0 && InRanges(state, cp)) AddClosure(&seen, next, state.out1);
-    }
+    Step(*current, NextCodePoint(s, &i), &seen, next);
     std::swap(current, next);
   }
-  if (i < s.size()) return false;
-  for (int st : *current) {
-    if (kRegexStates[st].kind == 2) return true;
-  }
-  return false;
+  return i == s.size() && Accepts(*current);
 }
 
 // A pattern's NFA turned into a DFA over the 128 ASCII characters (subset
@@ -415,12 +420,7 @@ class AsciiDfa {
     for (size_t d = 0; d < sets.size() && sets.size() <= kMaxStates; d++) {
       std::array<int8_t, 128> row;
       for (uint32_t c = 0; c < 128; c++) {
-        seen.Clear();
-        set.Clear();
-        for (int st : sets[d]) {
-          const RegexState& state = kRegexStates[st];
-          if (state.kind == 0 && InRanges(state, c)) AddClosure(&seen, &set, state.out1);
-        }
+        Step(sets[d], c, &seen, &set);
         row[c] = set.empty() ? int8_t{-1} : static_cast<int8_t>(IndexOf(&sets, set));
       }
       next_.push_back(row);
@@ -429,10 +429,7 @@ class AsciiDfa {
       next_.clear();
       return;
     }
-    for (const StateSet& states : sets) {
-      accepting_.push_back(std::any_of(states.begin(), states.end(),
-                                       [](int st) { return kRegexStates[st].kind == 2; }));
-    }
+    for (const StateSet& states : sets) accepting_.push_back(Accepts(states));
   }
 
   // The answer for ASCII `s`, or nullopt when `s` holds another byte (or the

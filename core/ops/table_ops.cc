@@ -36,9 +36,7 @@ std::vector<std::string> JavaHashSetOrder(const std::vector<std::string>& names)
   }
   std::vector<std::string> ordered;
   ordered.reserve(unique.size());
-  for (size_t i : JavaHashOrder(std::vector<std::string_view>(unique.begin(), unique.end()))) {
-    ordered.push_back(unique[i]);
-  }
+  for (size_t i : JavaHashOrder(unique)) ordered.push_back(unique[i]);
   return ordered;
 }
 

@@ -498,31 +498,28 @@ Status HandleTransactGetItems(OpContext& ctx, const json::Value& request, json::
   out.StartArray();
   for (size_t i = 0; i < gets.size(); i++) {
     const std::optional<std::string>& stored = result.items[i];
-    // Charged on the whole item read, twice a consistent read.
-    size_t size = 0;
-    if (stored) {
-      DYN_ASSIGN_OR_RETURN(size, item_codec::ItemSizeOf(*stored));
-    }
-    tally.For(gets[i].table->table_name).table_units +=
-        2 * ReadUnits(size, /*consistent=*/true);
-    out.StartObject();
     const std::optional<std::vector<std::string_view>> top_names =
         gets[i].projection ? expr::TopLevelNames(*gets[i].projection) : std::nullopt;
+    // The whole item's size, which the read is charged on.
+    size_t size = 0;
+    out.StartObject();
     if (stored) {
       json::WriteKey(out, "Item");
-      if (top_names) {
-        DYN_RETURN_IF_ERROR(item_codec::WriteProjectedJson(*stored, *top_names, out).status());
-      } else if (gets[i].projection) {
+      if (!gets[i].projection || top_names) {
+        // Written from its stored bytes, as GetItem's.
+        DYN_ASSIGN_OR_RETURN(
+            size, item_codec::WriteJson(*stored, out, top_names ? &*top_names : nullptr));
+      } else {
         DYN_ASSIGN_OR_RETURN(Item item, item_codec::Decode(*stored));
+        size = ItemSize(item);
         std::vector<const expr::DocumentPath*> paths;
         for (const expr::DocumentPath& p : *gets[i].projection) paths.push_back(&p);
         EncodeItem(expr::ProjectItem(item, paths), out);
-      } else {
-        // Without a projection, written from its stored bytes, as GetItem's.
-        DYN_RETURN_IF_ERROR(item_codec::WriteJson(*stored, out).status());
       }
     }
     out.EndObject();
+    // Twice a consistent read.
+    tally.For(gets[i].table->table_name).table_units += 2 * ReadUnits(size, /*consistent=*/true);
   }
   out.EndArray();
   tally.Write(mode, out);

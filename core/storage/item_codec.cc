@@ -128,7 +128,7 @@ struct NullSink {
   void Bool(bool) {}
 };
 
-// The attributes an item is projected on (WriteProjectedJson): names sorted
+// The attributes an item is projected on (WriteJson's `only`): names sorted
 // as the stored names are, and the projected item's size counted here.
 struct TopLevelProjection {
   const std::vector<std::string_view>* names;
@@ -492,15 +492,12 @@ Result<size_t> Walk(std::string_view bytes, Sink& sink,
 
 }  // namespace
 
-Result<size_t> WriteJson(std::string_view bytes, json::Writer& out) { return Walk(bytes, out); }
-
-Result<size_t> WriteProjectedJson(std::string_view bytes,
-                                  const std::vector<std::string_view>& names, json::Writer& out,
-                                  size_t* projected_size) {
+Result<size_t> WriteJson(std::string_view bytes, json::Writer& out,
+                         const std::vector<std::string_view>* only, size_t* projected_size) {
   size_t projected = 0;
-  const TopLevelProjection projection{&names, &projected};
-  Result<size_t> size = Walk(bytes, out, &projection);
-  if (size.ok() && projected_size != nullptr) *projected_size = projected;
+  const TopLevelProjection projection{only, &projected};
+  Result<size_t> size = Walk(bytes, out, only != nullptr ? &projection : nullptr);
+  if (size.ok() && projected_size != nullptr) *projected_size = only != nullptr ? projected : *size;
   return size;
 }
 

@@ -24,18 +24,16 @@ Result<Item> Decode(std::string_view bytes);
 // text EncodeItem (value_codec.h) writes for the decoded item, without building
 // it. Returns the item's ItemSize (item_size.h). On corrupt bytes returns
 // Decode's error; what was written to `out` is then to be discarded.
-Result<size_t> WriteJson(std::string_view bytes, json::Writer& out);
-
-// As WriteJson, for the item projected on whole top-level attributes (a
+// With `only`, the item is projected on whole top-level attributes (a
 // ProjectionExpression or AttributesToGet whose paths are each one name, see
-// expr::TopLevelNames): only the attributes named in `names` are written, as
-// EncodeItem writes expr::ProjectItem's item. `names` must be sorted (as
-// std::string_view compares) and hold no name twice. Returns the whole item's
-// ItemSize (what a read is charged on); *projected_size, when given, gets the
-// projected item's.
-Result<size_t> WriteProjectedJson(std::string_view bytes,
-                                  const std::vector<std::string_view>& names, json::Writer& out,
-                                  size_t* projected_size = nullptr);
+// expr::TopLevelNames): only the attributes it names are written, as EncodeItem
+// writes expr::ProjectItem's item; the rest are still read and checked, and
+// counted in the returned size (the whole item's: what a read is charged on).
+// `only` must be sorted (as std::string_view compares) without repeats.
+// *projected_size, when given, gets the written item's ItemSize.
+Result<size_t> WriteJson(std::string_view bytes, json::Writer& out,
+                         const std::vector<std::string_view>* only = nullptr,
+                         size_t* projected_size = nullptr);
 
 // The ItemSize of the item Encode wrote as `bytes`, without building it; on
 // corrupt bytes, Decode's error.

@@ -25,11 +25,11 @@ TEST(JavaStringTest, HashCodeMatchesJava) {
 
 TEST(JavaStringTest, HashMapOrderIsByBucketThenInsertion) {
   // "a" (97) and "q" (113) share bucket 1 of 16; "b" is bucket 2.
-  EXPECT_EQ(JavaHashOrder({"b", "q", "a"}), (std::vector<size_t>{1, 2, 0}));
+  EXPECT_EQ(JavaHashOrder(std::vector<std::string_view>{"b", "q", "a"}), (std::vector<size_t>{1, 2, 0}));
   // Past 12 keys the table has 32 buckets: "a" (1) and "q" (17) part ways.
   std::vector<std::string> many = {"q", "a"};
   for (char c = 'c'; c < 'c' + 11; c++) many.push_back(std::string(1, c));
-  std::vector<size_t> order = JavaHashOrder(std::vector<std::string_view>(many.begin(), many.end()));
+  std::vector<size_t> order = JavaHashOrder(many);
   EXPECT_EQ(order.front(), 1u);  // "a", bucket 1, now before "q" (bucket 17)
   EXPECT_EQ(order.size(), many.size());
 }

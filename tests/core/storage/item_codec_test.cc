@@ -187,7 +187,7 @@ TEST(ItemCodecTest, WriteJsonIsEncodeItemOfTheDecodedItem) {
 // what EncodeItem writes for expr::ProjectItem's item; the sizes are the whole
 // item's and the projected one's. The names asked for are some of the item's,
 // some it lacks, in any order and now and then twice.
-TEST(ItemCodecTest, WriteProjectedJsonIsEncodeItemOfTheProjectedItem) {
+TEST(ItemCodecTest, WriteJsonOnlyIsEncodeItemOfTheProjectedItem) {
   std::mt19937_64 rng(987);
   for (int i = 0; i < 3000; i++) {
     Item item = RandomItem(rng);
@@ -209,7 +209,7 @@ TEST(ItemCodecTest, WriteProjectedJsonIsEncodeItemOfTheProjectedItem) {
     json::StringBuffer buffer;
     json::Writer writer(buffer);
     size_t projected_size = 12345;
-    Result<size_t> size = WriteProjectedJson(EncodeToString(item), *names, writer, &projected_size);
+    Result<size_t> size = WriteJson(EncodeToString(item), writer, &*names, &projected_size);
     ASSERT_TRUE(size.ok()) << size.status().ToString();
     ASSERT_EQ(std::string(buffer.GetString(), buffer.GetSize()), EncodeItemJson(projected));
     ASSERT_EQ(*size, ItemSize(item));
