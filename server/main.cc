@@ -56,7 +56,8 @@ struct Flags {
   std::vector<std::string> plugins;  // --plugin PATH[=CONFIG], in flag order
   // LevelDB's memory: the block cache and the memtable (twice this while one is
   // being flushed).
-  uint64_t cache_mb = 32;
+  uint64_t cache_mb = 16;
+  uint64_t row_cache_mb = 16;
   uint64_t write_buffer_mb = 16;
   uint64_t table_file_mb = 2;
   bool compress = true;
@@ -131,6 +132,8 @@ std::optional<int> ParseFlags(int argc, char** argv, Flags* flags) {
      "larger request bodies are answered 413")
     ("cache-mb", po::value<uint64_t>(&flags->cache_mb)->default_value(flags->cache_mb),
      "LevelDB block cache, in MiB")
+    ("row-cache-mb", po::value<uint64_t>(&flags->row_cache_mb)->default_value(flags->row_cache_mb),
+     "cache of items read by GetItem and BatchGetItem, in MiB (0: none)")
     ("write-buffer-mb", po::value<uint64_t>(&flags->write_buffer_mb)
                             ->default_value(flags->write_buffer_mb),
      "LevelDB memtable size, in MiB (up to twice this is resident while one is flushed)")
@@ -254,6 +257,7 @@ int Serve(const Flags& flags) {
   store_options.path = flags.data_dir;
   store_options.in_memory = flags.in_memory;
   store_options.block_cache_bytes = static_cast<size_t>(flags.cache_mb) << 20;
+  store_options.row_cache_bytes = static_cast<size_t>(flags.row_cache_mb) << 20;
   store_options.write_buffer_bytes = static_cast<size_t>(flags.write_buffer_mb) << 20;
   store_options.max_file_bytes = static_cast<size_t>(flags.table_file_mb) << 20;
   store_options.compress = flags.compress;

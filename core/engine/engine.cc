@@ -356,7 +356,7 @@ Item Engine::ExtractKey(const TableDescription& table, const Item& item) const {
 
 Result<std::optional<std::string>> Engine::GetItemBytes(const TableDescription& table,
                                                         const Item& key) const {
-  return store_.Get(BaseRowKey(table, key));
+  return store_.GetCached(BaseRowKey(table, key));
 }
 
 Result<std::optional<Item>> Engine::GetItem(const TableDescription& table, const Item& key) const {

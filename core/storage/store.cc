@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include <leveldb/cache.h>
 #include <leveldb/db.h>
@@ -286,6 +287,7 @@ struct Store::Rep {
   std::unique_ptr<leveldb::Cache> block_cache;
   std::unique_ptr<const leveldb::FilterPolicy> filter_policy;
   std::unique_ptr<leveldb::DB> db;
+  std::unique_ptr<RowCache> row_cache;  // null when disabled
   leveldb::WriteOptions write_options;
 };
 
@@ -359,6 +361,7 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options) {
     return InternalError("cannot open the database at " + path + ": " + s.ToString());
   }
   rep->db.reset(db);
+  if (options.row_cache_bytes > 0) rep->row_cache = std::make_unique<RowCache>(options.row_cache_bytes);
   rep->write_options.sync = options.sync_writes;
   log::Get("storage")->info("opened {} database {}", options.in_memory ? "in-memory" : "on-disk",
                             options.in_memory ? "" : path);
@@ -377,11 +380,32 @@ Store::~Store() {
 Result<std::optional<std::string>> Store::Get(std::string_view key,
                                               const Snapshot* snapshot) const {
   leveldb::ReadOptions ro;
-  if (snapshot) ro.snapshot = snapshot->get();
   std::string value;
+  if (snapshot) {
+    ro.snapshot = snapshot->get();
+  } else if (rep_->row_cache) {
+    RowCache::Ticket ticket;
+    if (rep_->row_cache->Lookup(key, &value, &ticket)) {
+      return std::optional<std::string>(std::move(value));
+    }
+  }
   leveldb::Status s = rep_->db->Get(ro, ToSlice(key), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return FromLevelDB(s, "get");
+  return std::optional<std::string>(std::move(value));
+}
+
+Result<std::optional<std::string>> Store::GetCached(std::string_view key) const {
+  if (!rep_->row_cache) return Get(key);
+  std::string value;
+  RowCache::Ticket ticket;
+  if (rep_->row_cache->Lookup(key, &value, &ticket)) {
+    return std::optional<std::string>(std::move(value));
+  }
+  leveldb::Status s = rep_->db->Get(leveldb::ReadOptions(), ToSlice(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromLevelDB(s, "get");
+  rep_->row_cache->Insert(key, value, ticket);
   return std::optional<std::string>(std::move(value));
 }
 
@@ -397,8 +421,29 @@ std::shared_ptr<const Store::Snapshot> Store::GetSnapshot() const {
   return std::make_shared<const Snapshot>(rep_->db.get(), rep_->db->GetSnapshot());
 }
 
+namespace {
+
+// The keys a batch writes, as views into the batch.
+class BatchKeys final : public leveldb::WriteBatch::Handler {
+ public:
+  void Put(const leveldb::Slice& key, const leveldb::Slice&) override { keys.push_back(ToView(key)); }
+  void Delete(const leveldb::Slice& key) override { keys.push_back(ToView(key)); }
+  std::vector<std::string_view> keys;
+};
+
+}  // namespace
+
 Status Store::Commit(Batch& batch) {
-  return FromLevelDB(rep_->db->Write(rep_->write_options, &batch.rep_->batch), "commit");
+  leveldb::WriteBatch& b = batch.rep_->batch;
+  if (!rep_->row_cache) return FromLevelDB(rep_->db->Write(rep_->write_options, &b), "commit");
+  // The cached rows of the keys written are dropped, and their stripes' reads
+  // kept away from the cache, until the write is in LevelDB (row_cache.h).
+  BatchKeys written;
+  if (leveldb::Status s = b.Iterate(&written); !s.ok()) return FromLevelDB(s, "commit");
+  for (std::string_view key : written.keys) rep_->row_cache->BeginWrite(key);
+  const leveldb::Status s = rep_->db->Write(rep_->write_options, &b);
+  for (std::string_view key : written.keys) rep_->row_cache->EndWrite(key);
+  return FromLevelDB(s, "commit");
 }
 
 }  // namespace dynemu

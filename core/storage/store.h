@@ -1,6 +1,6 @@
 #pragma once
 
-// The one LevelDB database of the server. Only store.cc includes LevelDB; its
+// The one LevelDB database of the server. Only storage/ includes LevelDB; its
 // Status is converted to ours here. Everything a request writes (base row, index
 // rows, statistics) goes into one Batch and is committed atomically.
 
@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "storage/row_cache.h"
 
 namespace dynemu {
 
@@ -20,6 +21,8 @@ class Store {
     std::string path;               // the database directory; ignored when in_memory
     bool in_memory = false;         // LevelDB's in-memory Env: nothing touches the disk
     size_t block_cache_bytes = 8 << 20;
+    // Rows read by GetCached, kept whole (row_cache.h); 0: none.
+    size_t row_cache_bytes = 4 << 20;
     size_t write_buffer_bytes = 4 << 20;
     // LevelDB's target size of one table file. Larger files mean fewer files to
     // open, index and compact.
@@ -70,9 +73,14 @@ class Store {
   static Result<std::unique_ptr<Store>> Open(const Options& options);
   ~Store();
 
-  // Reads `key`. Returns nullopt when absent. Thread-safe.
+  // Reads `key`. Returns nullopt when absent. Thread-safe. Without a snapshot,
+  // a row in the row cache is answered from it.
   Result<std::optional<std::string>> Get(std::string_view key,
                                          const Snapshot* snapshot = nullptr) const;
+
+  // Get, keeping the row read in the row cache: for the point reads of items
+  // (GetItem, BatchGetItem), not for reads that a write of the row follows.
+  Result<std::optional<std::string>> GetCached(std::string_view key) const;
 
   // An iterator over [start, end); an empty `end` means "to the end of the keyspace".
   std::unique_ptr<Iterator> NewIterator(std::string start, std::string end,

@@ -60,12 +60,13 @@ class Server {
  public:
   Server() {
     Store::Options options;
+    options.row_cache_bytes = 16 << 20;  // the server's default
     if (on_disk) {
       dir_ = std::filesystem::temp_directory_path() /
              ("dynemu-pipeline-bench-" + std::to_string(::getpid()));
       std::filesystem::remove_all(dir_);
       options.path = dir_.string();
-      options.block_cache_bytes = 32 << 20;
+      options.block_cache_bytes = 16 << 20;
       options.write_buffer_bytes = 16 << 20;
     } else {
       options.in_memory = true;

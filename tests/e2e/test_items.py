@@ -1,5 +1,6 @@
 """PutItem, GetItem and DeleteItem through boto3, compared with DynamoDB's answers."""
 
+import threading
 import unittest
 
 from botocore.exceptions import ClientError
@@ -205,6 +206,112 @@ class ItemTest(unittest.TestCase):
         self.assertError(self.ddb.put_item, "ValidationException",
                          "Item size has exceeded the maximum allowed size",
                          TableName="Music", Item=over)
+
+    def test_reads_follow_every_kind_of_write(self):
+        # GetItem and BatchGetItem answer from the row cache once they have read
+        # an item: each kind of write must be seen by the next read.
+        run_read_after_write_sequence(self, self.ddb)
+        with DynemuServer(extra_args=["--row-cache-mb", "0"]) as plain:
+            ddb = client(plain)
+            ddb.create_table(**MUSIC_TABLE)
+            run_read_after_write_sequence(self, ddb)
+
+    def test_concurrent_reads_never_go_back(self):
+        # Writers count up; readers, each on its own connection, must never see
+        # a count below one acknowledged before their read began, nor one going back.
+        key = {"Artist": {"S": "counter"}, "Year": {"N": "1"}}
+        self.ddb.put_item(TableName="Music", Item={**key, "n": {"N": "0"}})
+        acknowledged = [0]
+        lock = threading.Lock()
+        failures = []
+        stop = threading.Event()
+
+        def write():
+            ddb = client(self.server)
+            for _ in range(150):
+                got = ddb.update_item(TableName="Music", Key=key, UpdateExpression="ADD n :one",
+                                      ExpressionAttributeValues={":one": {"N": "1"}},
+                                      ReturnValues="UPDATED_NEW")
+                with lock:
+                    acknowledged[0] = max(acknowledged[0], int(got["Attributes"]["n"]["N"]))
+            stop.set()
+
+        def read(batch):
+            ddb = client(self.server)
+            last = 0
+            while not stop.is_set():
+                with lock:
+                    floor = acknowledged[0]
+                if batch:
+                    items = ddb.batch_get_item(
+                        RequestItems={"Music": {"Keys": [key]}})["Responses"]["Music"]
+                    n = int(items[0]["n"]["N"])
+                else:
+                    n = int(ddb.get_item(TableName="Music", Key=key)["Item"]["n"]["N"])
+                if n < floor or n < last:
+                    failures.append((floor, last, n))
+                last = n
+
+        threads = [threading.Thread(target=write)] + [
+            threading.Thread(target=read, args=(batch,)) for batch in (False, True, False)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(failures, [])
+        self.assertEqual(
+            self.ddb.get_item(TableName="Music", Key=key, ConsistentRead=True)["Item"]["n"],
+            {"N": "150"})
+
+
+MUSIC_TABLE = dict(
+    TableName="Music",
+    AttributeDefinitions=[{"AttributeName": "Artist", "AttributeType": "S"},
+                          {"AttributeName": "Year", "AttributeType": "N"}],
+    KeySchema=[{"AttributeName": "Artist", "KeyType": "HASH"},
+               {"AttributeName": "Year", "KeyType": "RANGE"}],
+    BillingMode="PAY_PER_REQUEST")
+
+
+def run_read_after_write_sequence(test, ddb):
+    key = {"Artist": {"S": "cached"}, "Year": {"N": "7"}}
+
+    def get():
+        return ddb.get_item(TableName="Music", Key=key).get("Item")
+
+    def batch_get():
+        items = ddb.batch_get_item(RequestItems={"Music": {"Keys": [key]}})["Responses"]["Music"]
+        return items[0] if items else None
+
+    ddb.put_item(TableName="Music", Item={**key, "v": {"S": "one"}})
+    for _ in range(2):  # the second read is the cached one
+        test.assertEqual(get()["v"], {"S": "one"})
+        test.assertEqual(batch_get()["v"], {"S": "one"})
+    ddb.update_item(TableName="Music", Key=key, UpdateExpression="SET v = :v",
+                    ExpressionAttributeValues={":v": {"S": "two"}})
+    test.assertEqual(get()["v"], {"S": "two"})
+    test.assertEqual(batch_get()["v"], {"S": "two"})
+    ddb.batch_write_item(RequestItems={"Music": [
+        {"PutRequest": {"Item": {**key, "v": {"S": "three"}}}}]})
+    test.assertEqual(batch_get()["v"], {"S": "three"})
+    test.assertEqual(get()["v"], {"S": "three"})
+    ddb.transact_write_items(TransactItems=[{"Update": {
+        "TableName": "Music", "Key": key, "UpdateExpression": "SET v = :v",
+        "ExpressionAttributeValues": {":v": {"S": "four"}}}}])
+    test.assertEqual(get()["v"], {"S": "four"})
+    test.assertEqual(batch_get()["v"], {"S": "four"})
+    with test.assertRaises(ClientError):  # a failed condition writes nothing
+        ddb.put_item(TableName="Music", Item={**key, "v": {"S": "five"}},
+                     ConditionExpression="attribute_not_exists(v)")
+    test.assertEqual(get()["v"], {"S": "four"})
+    ddb.delete_item(TableName="Music", Key=key)
+    test.assertIsNone(get())
+    test.assertIsNone(batch_get())
+    ddb.put_item(TableName="Music", Item={**key, "v": {"S": "six"}})
+    test.assertEqual(get()["v"], {"S": "six"})
+    ddb.batch_write_item(RequestItems={"Music": [{"DeleteRequest": {"Key": key}}]})
+    test.assertIsNone(batch_get())
+    test.assertIsNone(get())
 
 
 if __name__ == "__main__":

@@ -33,10 +33,15 @@ field() {
   sed -n "s/^RESULT workload=$2 .* $3=\([0-9.]*\).*/\1/p" <<< "$1" | head -n 1
 }
 
-port="$(free_port)"
-line="$("$bench_bin" --startup --endpoint "d=http://127.0.0.1:$port" -- \
-  "$dynemu_bin" --port "$port" --data-dir "$work/db" --log-level warn)"
-dynemu_pid="$(sed -n 's/.*pid=\([0-9]*\).*/\1/p' <<< "$line")"
+# A port found free may be taken by another test before dynemu binds it: then
+# another port is tried.
+for _ in 1 2 3; do
+  port="$(free_port)"
+  line="$("$bench_bin" --startup --endpoint "d=http://127.0.0.1:$port" -- \
+    "$dynemu_bin" --port "$port" --data-dir "$work/db" --log-level warn)" || continue
+  dynemu_pid="$(sed -n 's/.*pid=\([0-9]*\).*/\1/p' <<< "$line")"
+  [[ -z "$dynemu_pid" ]] || break
+done
 [[ -n "$dynemu_pid" ]] || fail "dynemu did not start: $line"
 echo "$line"
 
@@ -65,10 +70,16 @@ echo "$out"
 [[ "$(field "$out" get rps)" == 0 ]] || fail "missing table: a rate from errors"
 
 # 3. 200 answers with the wrong content: wrong answers, none is throughput.
-ceiling_port="$(free_port)"
-"$ceiling_bin" "$ceiling_port" 1 > /dev/null &
+# The ceiling takes any free port (0) and prints the one it got.
+"$ceiling_bin" 0 1 > "$work/ceiling.out" &
 ceiling_pid=$!
-for _ in $(seq 1 100); do port_free "$ceiling_port" || break; sleep 0.05; done
+ceiling_port=""
+for _ in $(seq 1 100); do
+  ceiling_port="$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/ceiling.out")"
+  [[ -z "$ceiling_port" ]] || break
+  sleep 0.05
+done
+[[ -n "$ceiling_port" ]] || fail "the ceiling server did not start"
 out="$("$bench_bin" --endpoint "impostor=http://127.0.0.1:$ceiling_port" --workloads get \
   --no-setup "${short[@]}")"
 echo "$out"
