@@ -3,10 +3,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <thread>
 #include <vector>
 
 #include <leveldb/cache.h>
@@ -17,6 +21,7 @@
 #include <leveldb/write_batch.h>
 
 #include "base/log.h"
+#include "storage/key_filter.h"
 
 namespace dynemu {
 namespace {
@@ -288,6 +293,9 @@ struct Store::Rep {
   std::unique_ptr<const leveldb::FilterPolicy> filter_policy;
   std::unique_ptr<leveldb::DB> db;
   std::unique_ptr<RowCache> row_cache;  // null when disabled
+  KeyFilter key_filter;
+  std::atomic<bool> stop_key_scan{false};
+  std::thread key_scan;
   leveldb::WriteOptions write_options;
 };
 
@@ -363,6 +371,30 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options) {
   rep->db.reset(db);
   if (options.row_cache_bytes > 0) rep->row_cache = std::make_unique<RowCache>(options.row_cache_bytes);
   rep->write_options.sync = options.sync_writes;
+  // The keys already stored go into the key filter from a thread of their own,
+  // at low priority; until it is done, the filter answers "may be there".
+  rep->key_scan = std::thread([r = rep.get()] {
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
+    const auto start = std::chrono::steady_clock::now();
+    leveldb::ReadOptions ro;
+    ro.fill_cache = false;
+    std::unique_ptr<leveldb::Iterator> it(r->db->NewIterator(ro));
+    size_t keys = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next(), ++keys) {
+      if (r->stop_key_scan.load(std::memory_order_relaxed)) return;
+      r->key_filter.Add(ToView(it->key()));
+    }
+    if (!it->status().ok()) {
+      log::Get("storage")->warn("key filter: the scan of the stored keys failed ({}); every read "
+                                "asks LevelDB", it->status().ToString());
+      return;
+    }
+    r->key_filter.MarkComplete();
+    log::Get("storage")->info(
+        "key filter: {} stored keys read in {} ms", keys,
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
+            .count());
+  });
   log::Get("storage")->info("opened {} database {}", options.in_memory ? "in-memory" : "on-disk",
                             options.in_memory ? "" : path);
   return std::unique_ptr<Store>(new Store(std::move(rep)));
@@ -371,6 +403,8 @@ Result<std::unique_ptr<Store>> Store::Open(const Options& options) {
 Store::Store(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 
 Store::~Store() {
+  rep_->stop_key_scan.store(true);
+  rep_->key_scan.join();
   // Closing the DB flushes nothing extra (the log is already durable up to the
   // OS), but it waits for background compaction, so a clean stop leaves no
   // half-written table file behind.
@@ -379,6 +413,7 @@ Store::~Store() {
 
 Result<std::optional<std::string>> Store::Get(std::string_view key,
                                               const Snapshot* snapshot) const {
+  if (!rep_->key_filter.MayContain(key)) return std::optional<std::string>();
   leveldb::ReadOptions ro;
   std::string value;
   if (snapshot) {
@@ -397,6 +432,7 @@ Result<std::optional<std::string>> Store::Get(std::string_view key,
 
 Result<std::optional<std::string>> Store::GetCached(std::string_view key) const {
   if (!rep_->row_cache) return Get(key);
+  if (!rep_->key_filter.MayContain(key)) return std::optional<std::string>();
   std::string value;
   RowCache::Ticket ticket;
   if (rep_->row_cache->Lookup(key, &value, &ticket)) {
@@ -417,32 +453,46 @@ std::unique_ptr<Store::Iterator> Store::NewIterator(std::string start, std::stri
                                          std::move(end));
 }
 
+bool Store::key_filter_complete() const { return rep_->key_filter.complete(); }
+
 std::shared_ptr<const Store::Snapshot> Store::GetSnapshot() const {
   return std::make_shared<const Snapshot>(rep_->db.get(), rep_->db->GetSnapshot());
 }
 
 namespace {
 
-// The keys a batch writes, as views into the batch.
+// The keys a batch writes, as views into the batch; those it puts go into the
+// key filter.
 class BatchKeys final : public leveldb::WriteBatch::Handler {
  public:
-  void Put(const leveldb::Slice& key, const leveldb::Slice&) override { keys.push_back(ToView(key)); }
+  explicit BatchKeys(KeyFilter& filter) : filter_(filter) {}
+  void Put(const leveldb::Slice& key, const leveldb::Slice&) override {
+    filter_.Add(ToView(key));
+    keys.push_back(ToView(key));
+  }
   void Delete(const leveldb::Slice& key) override { keys.push_back(ToView(key)); }
   std::vector<std::string_view> keys;
+
+ private:
+  KeyFilter& filter_;
 };
 
 }  // namespace
 
 Status Store::Commit(Batch& batch) {
   leveldb::WriteBatch& b = batch.rep_->batch;
-  if (!rep_->row_cache) return FromLevelDB(rep_->db->Write(rep_->write_options, &b), "commit");
-  // The cached rows of the keys written are dropped, and their stripes' reads
-  // kept away from the cache, until the write is in LevelDB (row_cache.h).
-  BatchKeys written;
+  // The keys put enter the key filter before they can be read; the cached rows
+  // of the keys written are dropped, and their stripes' reads kept away from the
+  // cache, until the write is in LevelDB (row_cache.h).
+  BatchKeys written(rep_->key_filter);
   if (leveldb::Status s = b.Iterate(&written); !s.ok()) return FromLevelDB(s, "commit");
-  for (std::string_view key : written.keys) rep_->row_cache->BeginWrite(key);
+  if (rep_->row_cache) {
+    for (std::string_view key : written.keys) rep_->row_cache->BeginWrite(key);
+  }
   const leveldb::Status s = rep_->db->Write(rep_->write_options, &b);
-  for (std::string_view key : written.keys) rep_->row_cache->EndWrite(key);
+  if (rep_->row_cache) {
+    for (std::string_view key : written.keys) rep_->row_cache->EndWrite(key);
+  }
   return FromLevelDB(s, "commit");
 }
 

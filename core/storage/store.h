@@ -89,6 +89,10 @@ class Store {
   // A snapshot; released when the returned pointer dies. Must not outlive the Store.
   std::shared_ptr<const Snapshot> GetSnapshot() const;
 
+  // Whether every key stored when the store opened is in its key filter
+  // (key_filter.h), so that reads of keys never put skip LevelDB.
+  bool key_filter_complete() const;
+
   // Applies `batch` atomically. Thread-safe.
   Status Commit(Batch& batch);
 
