@@ -41,7 +41,11 @@ struct KeyFilter::Level {
   void Add(const Probe& p) {
     std::atomic<uint64_t>* block = &words[p.BlockIn(blocks) * kWordsPerBlock];
     for (size_t i = 0; i < kWordsPerBlock; ++i) {
-      block[i].fetch_or(uint64_t{1} << ((p.bits >> (6 * i)) & 63), std::memory_order_release);
+      const uint64_t bit = uint64_t{1} << ((p.bits >> (6 * i)) & 63);
+      // A key written again finds its bits set: no read-modify-write then.
+      if ((block[i].load(std::memory_order_acquire) & bit) == 0) {
+        block[i].fetch_or(bit, std::memory_order_release);
+      }
     }
   }
 
@@ -88,7 +92,14 @@ KeyFilter::Level* KeyFilter::Newest() {
 }
 
 void KeyFilter::Add(std::string_view key) {
-  Newest()->Add(Probe(key));
+  const Probe probe(key);
+  // A key already there (written again, or taken for one) is not added: the
+  // filters grow with the keys, not with the writes.
+  const size_t count = level_count_.load(std::memory_order_acquire);
+  for (size_t i = count; i-- > 0;) {
+    if (levels_[i].load(std::memory_order_acquire)->MayContain(probe)) return;
+  }
+  Newest()->Add(probe);
 }
 
 bool KeyFilter::MayContain(std::string_view key) const {

@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -462,19 +463,36 @@ std::shared_ptr<const Store::Snapshot> Store::GetSnapshot() const {
 namespace {
 
 // The keys a batch writes, as views into the batch; those it puts go into the
-// key filter.
+// key filter. Most batches write a few keys: those are kept without allocating.
 class BatchKeys final : public leveldb::WriteBatch::Handler {
  public:
   explicit BatchKeys(KeyFilter& filter) : filter_(filter) {}
   void Put(const leveldb::Slice& key, const leveldb::Slice&) override {
     filter_.Add(ToView(key));
-    keys.push_back(ToView(key));
+    Keep(ToView(key));
   }
-  void Delete(const leveldb::Slice& key) override { keys.push_back(ToView(key)); }
-  std::vector<std::string_view> keys;
+  void Delete(const leveldb::Slice& key) override { Keep(ToView(key)); }
+
+  template <typename F>
+  void ForEach(F&& f) const {
+    for (size_t i = 0; i < std::min(count_, few_.size()); ++i) f(few_[i]);
+    for (std::string_view key : more_) f(key);
+  }
 
  private:
+  void Keep(std::string_view key) {
+    if (count_ < few_.size()) {
+      few_[count_] = key;
+    } else {
+      more_.push_back(key);
+    }
+    ++count_;
+  }
+
   KeyFilter& filter_;
+  std::array<std::string_view, 8> few_;
+  size_t count_ = 0;
+  std::vector<std::string_view> more_;
 };
 
 }  // namespace
@@ -486,13 +504,10 @@ Status Store::Commit(Batch& batch) {
   // cache, until the write is in LevelDB (row_cache.h).
   BatchKeys written(rep_->key_filter);
   if (leveldb::Status s = b.Iterate(&written); !s.ok()) return FromLevelDB(s, "commit");
-  if (rep_->row_cache) {
-    for (std::string_view key : written.keys) rep_->row_cache->BeginWrite(key);
-  }
+  RowCache* cache = rep_->row_cache.get();
+  if (cache) written.ForEach([cache](std::string_view key) { cache->BeginWrite(key); });
   const leveldb::Status s = rep_->db->Write(rep_->write_options, &b);
-  if (rep_->row_cache) {
-    for (std::string_view key : written.keys) rep_->row_cache->EndWrite(key);
-  }
+  if (cache) written.ForEach([cache](std::string_view key) { cache->EndWrite(key); });
   return FromLevelDB(s, "commit");
 }
 

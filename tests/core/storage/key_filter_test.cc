@@ -33,6 +33,16 @@ TEST(KeyFilterTest, FindsEveryKeyAddedAndFewOthers) {
   EXPECT_LT(filter.memory_bytes(), size_t{kKeys} * 2 * 16 / 8);
 }
 
+TEST(KeyFilterTest, GrowsWithTheKeysNotWithTheWrites) {
+  KeyFilter filter(1000);
+  for (int round = 0; round < 100; ++round) {
+    for (int i = 0; i < 1000; ++i) filter.Add(Key("counter/", i));
+  }
+  EXPECT_EQ(filter.levels(), 1u);
+  filter.MarkComplete();
+  for (int i = 0; i < 1000; ++i) EXPECT_TRUE(filter.MayContain(Key("counter/", i)));
+}
+
 TEST(KeyFilterTest, KeysAddedConcurrentlyAreAllFound) {
   KeyFilter filter(64);
   filter.MarkComplete();
