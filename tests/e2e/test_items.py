@@ -8,19 +8,21 @@ from botocore.exceptions import ClientError
 from aws_clients import client
 from dynemu_server import DynemuServer
 
+MUSIC_TABLE = dict(
+    TableName="Music",
+    AttributeDefinitions=[{"AttributeName": "Artist", "AttributeType": "S"},
+                          {"AttributeName": "Year", "AttributeType": "N"}],
+    KeySchema=[{"AttributeName": "Artist", "KeyType": "HASH"},
+               {"AttributeName": "Year", "KeyType": "RANGE"}],
+    BillingMode="PAY_PER_REQUEST")
+
 
 class ItemTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = DynemuServer().start()
         cls.ddb = client(cls.server)
-        cls.ddb.create_table(
-            TableName="Music",
-            AttributeDefinitions=[{"AttributeName": "Artist", "AttributeType": "S"},
-                                  {"AttributeName": "Year", "AttributeType": "N"}],
-            KeySchema=[{"AttributeName": "Artist", "KeyType": "HASH"},
-                       {"AttributeName": "Year", "KeyType": "RANGE"}],
-            BillingMode="PAY_PER_REQUEST")
+        cls.ddb.create_table(**MUSIC_TABLE)
         cls.ddb.create_table(
             TableName="Blobs",
             AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "B"}],
@@ -262,15 +264,6 @@ class ItemTest(unittest.TestCase):
         self.assertEqual(
             self.ddb.get_item(TableName="Music", Key=key, ConsistentRead=True)["Item"]["n"],
             {"N": "150"})
-
-
-MUSIC_TABLE = dict(
-    TableName="Music",
-    AttributeDefinitions=[{"AttributeName": "Artist", "AttributeType": "S"},
-                          {"AttributeName": "Year", "AttributeType": "N"}],
-    KeySchema=[{"AttributeName": "Artist", "KeyType": "HASH"},
-               {"AttributeName": "Year", "KeyType": "RANGE"}],
-    BillingMode="PAY_PER_REQUEST")
 
 
 def run_read_after_write_sequence(test, ddb):

@@ -101,19 +101,6 @@ TEST(StoreRowCacheTest, ReadsSeeEveryCommittedWrite) {
   EXPECT_FALSE(store->Get("item")->has_value());
 }
 
-TEST(StoreRowCacheTest, SnapshotReadsDoNotSeeTheCache) {
-  auto store = OpenWithRowCache(1 << 20);
-  Store::Batch put;
-  put.Put("item", "old");
-  ASSERT_TRUE(store->Commit(put).ok());
-  auto snapshot = store->GetSnapshot();
-  Store::Batch update;
-  update.Put("item", "new");
-  ASSERT_TRUE(store->Commit(update).ok());
-  EXPECT_EQ(**store->GetCached("item"), "new");
-  EXPECT_EQ(**store->Get("item", snapshot.get()), "old");
-}
-
 // One writer commits 1, 2, 3, ... to a few keys; readers read them through the
 // cache, each checking that it never sees a value older than one committed
 // before its read began, nor a value going back. Fails when a read that raced a

@@ -72,12 +72,14 @@ TEST(StoreTest, SnapshotsDoNotSeeLaterWrites) {
   Store::Batch batch;
   batch.Put("k", "old");
   ASSERT_TRUE(store->Commit(batch).ok());
+  EXPECT_EQ(**store->GetCached("k"), "old");  // now in the row cache
   auto snapshot = store->GetSnapshot();
   Store::Batch second;
   second.Put("k", "new");
   second.Put("k2", "x");
   ASSERT_TRUE(store->Commit(second).ok());
   EXPECT_EQ(**store->Get("k", snapshot.get()), "old");
+  EXPECT_EQ(**store->GetCached("k"), "new");
   EXPECT_FALSE(store->Get("k2", snapshot.get())->has_value());
   auto it = store->NewIterator("", "", snapshot.get());
   EXPECT_EQ(Keys(*it), (std::vector<std::string>{"k"}));
