@@ -412,23 +412,33 @@ Store::~Store() {
   rep_->db.reset();
 }
 
+namespace {
+
+Result<std::optional<std::string>> ReadLevelDB(leveldb::DB& db, const leveldb::ReadOptions& ro,
+                                               std::string_view key) {
+  std::string value;
+  leveldb::Status s = db.Get(ro, ToSlice(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromLevelDB(s, "get");
+  return std::optional<std::string>(std::move(value));
+}
+
+}  // namespace
+
 Result<std::optional<std::string>> Store::Get(std::string_view key,
                                               const Snapshot* snapshot) const {
   if (!rep_->key_filter.MayContain(key)) return std::optional<std::string>();
   leveldb::ReadOptions ro;
-  std::string value;
   if (snapshot) {
     ro.snapshot = snapshot->get();
   } else if (rep_->row_cache) {
+    std::string value;
     RowCache::Ticket ticket;
     if (rep_->row_cache->Lookup(key, &value, &ticket)) {
       return std::optional<std::string>(std::move(value));
     }
   }
-  leveldb::Status s = rep_->db->Get(ro, ToSlice(key), &value);
-  if (s.IsNotFound()) return std::optional<std::string>();
-  if (!s.ok()) return FromLevelDB(s, "get");
-  return std::optional<std::string>(std::move(value));
+  return ReadLevelDB(*rep_->db, ro, key);
 }
 
 Result<std::optional<std::string>> Store::GetCached(std::string_view key) const {
@@ -439,11 +449,9 @@ Result<std::optional<std::string>> Store::GetCached(std::string_view key) const 
   if (rep_->row_cache->Lookup(key, &value, &ticket)) {
     return std::optional<std::string>(std::move(value));
   }
-  leveldb::Status s = rep_->db->Get(leveldb::ReadOptions(), ToSlice(key), &value);
-  if (s.IsNotFound()) return std::optional<std::string>();
-  if (!s.ok()) return FromLevelDB(s, "get");
-  rep_->row_cache->Insert(key, value, ticket);
-  return std::optional<std::string>(std::move(value));
+  Result<std::optional<std::string>> read = ReadLevelDB(*rep_->db, leveldb::ReadOptions(), key);
+  if (read.ok() && read->has_value()) rep_->row_cache->Insert(key, **read, ticket);
+  return read;
 }
 
 std::unique_ptr<Store::Iterator> Store::NewIterator(std::string start, std::string end,
