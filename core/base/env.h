@@ -39,6 +39,10 @@ class ManualClock final : public Clock {
   std::atomic<int64_t> now_micros_;
 };
 
+// SplitMix64: advances *state and returns a well-mixed 64-bit value of it. Seeds
+// Random; also mixes a hash into independent-looking bits (the key filter).
+uint64_t SplitMix64(uint64_t* state);
+
 // The random source of the whole server: a seeded generator (xoshiro256**), so
 // that a run with the same seed draws the same numbers. Thread-safe.
 class Random {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <functional>
 
+#include "base/env.h"
+
 namespace dynemu {
 namespace {
 
@@ -12,12 +14,7 @@ namespace {
 constexpr size_t kWordsPerBlock = 8;
 constexpr size_t kBitsPerKey = 16;
 
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
+uint64_t Mix(uint64_t x) { return SplitMix64(&x); }
 
 // A key's hash, which picks its block in each filter, and the bits it sets
 // there: six bits per word name the bit in that word.
